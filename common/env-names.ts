@@ -1,0 +1,23 @@
+/**
+ * Names of the environment variables that carry the stack's settings into the handlers.
+ * `infra/` sets them on each Lambda; `handlers/settings.ts` reads them. One list, two users.
+ */
+export const ENV_NAMES = {
+  tableName: "ROOMS_TABLE_NAME",
+  maxRooms: "ROOMS_MAX_ROOMS",
+  gamePort: "ROOMS_GAME_PORT",
+  clusterArn: "ROOMS_CLUSTER_ARN",
+  taskDefinitionArn: "ROOMS_TASK_DEFINITION_ARN",
+  taskFamily: "ROOMS_TASK_FAMILY",
+  containerName: "ROOMS_CONTAINER_NAME",
+  subnetIds: "ROOMS_SUBNET_IDS",
+  securityGroupId: "ROOMS_SECURITY_GROUP_ID",
+  capacityProvider: "ROOMS_CAPACITY_PROVIDER",
+  stuckAfterSeconds: "ROOMS_STUCK_AFTER_SECONDS",
+} as const;
+
+/** The container environment variable that tells a game server its room name. */
+export const ROOM_NAME_ENV = "ROOM_NAME";
+
+/** Prefix of ECS `startedBy` for tasks this service starts; the room's id follows it. */
+export const STARTED_BY_PREFIX = "room:";

@@ -1,0 +1,255 @@
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { ROOMS_TABLE_SCHEMA } from "../../common/rooms-table-schema";
+import type { RoomPage, RoomStateUpdate, RoomStore } from "../ports";
+import { InvalidRequestError, NameReservedError, NoFreeSlotError } from "../rooms/errors";
+import type { RoomRecord } from "../rooms/room";
+import { CURSOR_INVALID, decodeCursor, encodeCursor } from "./room-cursor";
+import { CAPACITY_KEY, fromItem, roomKey, runningKeys, toItem } from "./room-items";
+
+const [RUNNING_INDEX, RUNNING_BY_VERSION_INDEX] = ROOMS_TABLE_SCHEMA.indexes;
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof ConditionalCheckFailedException ||
+    (error instanceof Error && error.name === "ConditionalCheckFailedException");
+}
+
+/** Runs a conditional write: true when written, false when its condition did not hold. */
+async function conditionally(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** The room store over DynamoDB, through an injected document client. */
+export class DynamoDbRoomStore implements RoomStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async reserve(record: RoomRecord): Promise<void> {
+    const put = this.db.send(
+      new PutCommand({ TableName: this.tableName, Item: toItem(record), ConditionExpression: "attribute_not_exists(pk)" }),
+    );
+    if (!(await conditionally(put))) throw new NameReservedError();
+  }
+
+  async acquireSlot(max: number): Promise<void> {
+    const taken =
+      max > 0 &&
+      (await conditionally(
+        this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: CAPACITY_KEY,
+            UpdateExpression: "ADD slots :one",
+            ConditionExpression: "attribute_not_exists(slots) OR slots < :max",
+            ExpressionAttributeValues: { ":one": 1, ":max": max },
+          }),
+        ),
+      ));
+    if (!taken) throw new NoFreeSlotError();
+  }
+
+  async releaseSlot(): Promise<void> {
+    await conditionally(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: CAPACITY_KEY,
+          UpdateExpression: "ADD slots :minusOne",
+          ConditionExpression: "slots > :zero",
+          ExpressionAttributeValues: { ":minusOne": -1, ":zero": 0 },
+        }),
+      ),
+    );
+  }
+
+  attachServer(name: string, roomId: string, serverId: string): Promise<boolean> {
+    return conditionally(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: roomKey(name),
+          UpdateExpression: "SET serverId = :sid",
+          ConditionExpression: "roomId = :rid AND (attribute_not_exists(serverId) OR serverId = :sid)",
+          ExpressionAttributeValues: { ":rid": roomId, ":sid": serverId },
+        }),
+      ),
+    );
+  }
+
+  async get(name: string): Promise<RoomRecord | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: roomKey(name), ConsistentRead: true }),
+    );
+    return Item ? fromItem(Item) : undefined;
+  }
+
+  applyState(name: string, roomId: string, update: RoomStateUpdate): Promise<boolean> {
+    const values: Record<string, unknown> = {
+      ":rid": roomId,
+      ":sid": update.serverId,
+      ":v": update.eventVersion,
+      ":status": update.status,
+      ":updatedAt": update.updatedAt,
+      ":expiresAt": update.expiresAt,
+    };
+    const set = ["#status = :status", "serverId = :sid", "eventVersion = :v", "updatedAt = :updatedAt", "expiresAt = :expiresAt"];
+    let remove = ["ip", "runningKey", "runningVersion"];
+    if (update.status === "RUNNING") {
+      const keys = runningKeys(update.version);
+      Object.assign(values, { ":ip": update.ip, ":port": update.port, ":runningKey": keys.runningKey });
+      set.push("ip = :ip", "port = :port", "runningKey = :runningKey");
+      remove = ["runningVersion"];
+      if (keys.runningVersion) {
+        values[":runningVersion"] = keys.runningVersion;
+        set.push("runningVersion = :runningVersion");
+        remove = [];
+      }
+    }
+    const condition = [
+      "roomId = :rid",
+      "(attribute_not_exists(serverId) OR serverId = :sid)",
+      "(attribute_not_exists(eventVersion) OR eventVersion < :v)",
+    ];
+    if (update.status !== "STOPPING") {
+      condition.push("#status <> :stopping");
+      values[":stopping"] = "STOPPING";
+    }
+    return conditionally(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: roomKey(name),
+          UpdateExpression: `SET ${set.join(", ")}${remove.length ? ` REMOVE ${remove.join(", ")}` : ""}`,
+          ConditionExpression: condition.join(" AND "),
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: values,
+        }),
+      ),
+    );
+  }
+
+  markStopping(name: string, roomId: string, updatedAt: string): Promise<boolean> {
+    return conditionally(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: roomKey(name),
+          UpdateExpression: "SET #status = :stopping, updatedAt = :updatedAt REMOVE ip, runningKey, runningVersion",
+          ConditionExpression: "roomId = :rid",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: { ":rid": roomId, ":stopping": "STOPPING", ":updatedAt": updatedAt },
+        }),
+      ),
+    );
+  }
+
+  extendExpiry(name: string, roomId: string, expiresAt: number): Promise<boolean> {
+    return conditionally(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: roomKey(name),
+          UpdateExpression: "SET expiresAt = :expiresAt",
+          ConditionExpression: "roomId = :rid",
+          ExpressionAttributeValues: { ":rid": roomId, ":expiresAt": expiresAt },
+        }),
+      ),
+    );
+  }
+
+  remove(name: string, roomId: string): Promise<boolean> {
+    return conditionally(
+      this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: roomKey(name),
+          ConditionExpression: "roomId = :rid",
+          ExpressionAttributeValues: { ":rid": roomId },
+        }),
+      ),
+    );
+  }
+
+  async listRunning(query: { limit: number; cursor?: string; version?: string }): Promise<RoomPage> {
+    const index = query.version ? RUNNING_BY_VERSION_INDEX : RUNNING_INDEX;
+    const keyValue = query.version ?? runningKeys(undefined).runningKey;
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: index.name,
+        KeyConditionExpression: "#key = :key",
+        ExpressionAttributeNames: { "#key": index.hashKey },
+        ExpressionAttributeValues: { ":key": keyValue },
+        Limit: query.limit,
+        ...(query.cursor ? { ExclusiveStartKey: this.startKey(query.cursor, index.hashKey, keyValue) } : {}),
+      }),
+    );
+    return {
+      rooms: (result.Items ?? []).map(fromItem),
+      ...(result.LastEvaluatedKey ? { nextCursor: encodeCursor(result.LastEvaluatedKey) } : {}),
+      itemsRead: result.ScannedCount ?? 0,
+    };
+  }
+
+  private startKey(cursor: string, indexKey: string, keyValue: string): Record<string, string> {
+    const key = decodeCursor(cursor, [ROOMS_TABLE_SCHEMA.hashKey, indexKey]);
+    // A cursor from another listing (another version) would page from the wrong place: refuse it.
+    if (key[indexKey] !== keyValue || !key.pk.startsWith("room#")) throw new InvalidRequestError(CURSOR_INVALID);
+    return key;
+  }
+
+  async scanAll(): Promise<RoomRecord[]> {
+    const records: RoomRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: "begins_with(pk, :room)",
+          ExpressionAttributeValues: { ":room": "room#" },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      records.push(...(page.Items ?? []).map(fromItem));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return records;
+  }
+
+  async slotCount(): Promise<number> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: CAPACITY_KEY, ConsistentRead: true }),
+    );
+    return typeof Item?.slots === "number" ? Item.slots : 0;
+  }
+
+  repairSlotCount(expected: number, actual: number): Promise<boolean> {
+    return conditionally(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: CAPACITY_KEY,
+          UpdateExpression: "SET slots = :actual",
+          ConditionExpression: expected === 0 ? "attribute_not_exists(slots) OR slots = :expected" : "slots = :expected",
+          ExpressionAttributeValues: { ":actual": actual, ":expected": expected },
+        }),
+      ),
+    );
+  }
+}

@@ -1,0 +1,114 @@
+import { DescribeNetworkInterfacesCommand, type EC2Client } from "@aws-sdk/client-ec2";
+import {
+  DescribeTasksCommand,
+  type ECSClient,
+  ListTasksCommand,
+  RunTaskCommand,
+  StopTaskCommand,
+  type Task,
+} from "@aws-sdk/client-ecs";
+import { ROOM_NAME_ENV, STARTED_BY_PREFIX } from "../../common/env-names";
+import type { Fleet, FleetServer, ServerAddress, ServerStart } from "../ports";
+import { FleetCapacityError } from "../rooms/errors";
+
+export interface EcsFleetSettings {
+  readonly clusterArn: string;
+  readonly taskDefinitionArn: string;
+  readonly taskFamily: string;
+  readonly containerName: string;
+  readonly subnetIds: readonly string[];
+  readonly securityGroupId: string;
+  readonly capacityProvider: "FARGATE" | "FARGATE_SPOT";
+  readonly gamePort: number;
+}
+
+/** RunTask failure reasons that mean "no capacity now", not "misconfigured". */
+const CAPACITY_FAILURE = /capacity|RESOURCE:|limit/i;
+const DESCRIBE_BATCH = 100;
+
+/** Game servers as Fargate tasks. The EC2 client is only needed to resolve public IPs. */
+export class EcsFleet implements Fleet {
+  constructor(
+    private readonly settings: EcsFleetSettings,
+    private readonly ecs: ECSClient,
+    private readonly ec2?: EC2Client,
+  ) {}
+
+  async start(request: ServerStart): Promise<string> {
+    const { settings } = this;
+    const result = await this.ecs.send(
+      new RunTaskCommand({
+        cluster: settings.clusterArn,
+        taskDefinition: settings.taskDefinitionArn,
+        count: 1,
+        capacityProviderStrategy: [{ capacityProvider: settings.capacityProvider, weight: 1 }],
+        networkConfiguration: {
+          awsvpcConfiguration: {
+            subnets: [...settings.subnetIds],
+            securityGroups: [settings.securityGroupId],
+            assignPublicIp: "ENABLED",
+          },
+        },
+        startedBy: `${STARTED_BY_PREFIX}${request.roomId}`,
+        overrides: {
+          containerOverrides: [
+            { name: settings.containerName, environment: [{ name: ROOM_NAME_ENV, value: request.name }] },
+          ],
+        },
+      }),
+    );
+    const taskArn = result.tasks?.[0]?.taskArn;
+    if (taskArn) return taskArn;
+    const reason = result.failures?.map((f) => f.reason ?? "unknown").join("; ") || "no task returned";
+    if (CAPACITY_FAILURE.test(reason)) throw new FleetCapacityError(`RunTask: ${reason}`);
+    throw new Error(`RunTask failed: ${reason}`);
+  }
+
+  async stop(serverId: string, reason: string): Promise<void> {
+    await this.ecs.send(
+      new StopTaskCommand({ cluster: this.settings.clusterArn, task: serverId, reason: reason.slice(0, 255) }),
+    );
+  }
+
+  async listActive(): Promise<FleetServer[]> {
+    const taskArns: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.ecs.send(
+        new ListTasksCommand({
+          cluster: this.settings.clusterArn,
+          family: this.settings.taskFamily,
+          desiredStatus: "RUNNING",
+          ...(nextToken ? { nextToken } : {}),
+        }),
+      );
+      taskArns.push(...(page.taskArns ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    const servers: FleetServer[] = [];
+    for (let i = 0; i < taskArns.length; i += DESCRIBE_BATCH) {
+      const { tasks } = await this.ecs.send(
+        new DescribeTasksCommand({ cluster: this.settings.clusterArn, tasks: taskArns.slice(i, i + DESCRIBE_BATCH) }),
+      );
+      servers.push(...(tasks ?? []).flatMap(toFleetServer));
+    }
+    return servers;
+  }
+
+  async resolveAddress(change: { networkInterfaceId?: string }): Promise<ServerAddress | undefined> {
+    if (!change.networkInterfaceId || !this.ec2) return undefined;
+    const { NetworkInterfaces } = await this.ec2.send(
+      new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [change.networkInterfaceId] }),
+    );
+    const ip = NetworkInterfaces?.[0]?.Association?.PublicIp;
+    return ip ? { ip, port: this.settings.gamePort } : undefined;
+  }
+}
+
+function toFleetServer(task: Task): FleetServer[] {
+  if (!task.taskArn || !task.startedBy?.startsWith(STARTED_BY_PREFIX)) return [];
+  const name = task.overrides?.containerOverrides
+    ?.flatMap((c) => c.environment ?? [])
+    .find((variable) => variable.name === ROOM_NAME_ENV)?.value;
+  return [{ serverId: task.taskArn, roomId: task.startedBy.slice(STARTED_BY_PREFIX.length), ...(name ? { name } : {}) }];
+}

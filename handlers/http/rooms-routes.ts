@@ -1,0 +1,54 @@
+import type { RoomDeps } from "../ports";
+import { createRoom } from "../rooms/create-room";
+import { getRoom } from "../rooms/get-room";
+import { listRooms } from "../rooms/list-rooms";
+import { stopRoom } from "../rooms/stop-room";
+import { type HttpResult, success } from "./envelope";
+import { type HttpRequest, parameter } from "./http-request";
+
+/** One route of the room API: the method it answers and what it does. */
+export interface RoomsRoute {
+  readonly method: "GET" | "POST";
+  readonly path: string;
+  run(request: HttpRequest, deps: RoomDeps): Promise<HttpResult>;
+}
+
+/** `POST /create_server?server=<name?>`: the name is in `message`, as the original client reads it. */
+export const createServerRoute: RoomsRoute = {
+  method: "POST",
+  path: "/create_server",
+  async run(request, deps) {
+    const { room, ownerToken } = await createRoom(
+      { name: parameter(request, "server"), version: parameter(request, "version") },
+      deps,
+    );
+    return success(room.name, { ...room, ownerToken });
+  },
+};
+
+/** `GET /get_servers?server=<name>` for one room, `?page=<n>` (or `?cursor=`) for a list. */
+export const getServersRoute: RoomsRoute = {
+  method: "GET",
+  path: "/get_servers",
+  async run(request, deps) {
+    const server = request.query.get("server");
+    if (server !== undefined && server !== "") return success("Success", await getRoom(server, deps));
+    const list = await listRooms(
+      { page: request.query.get("page"), cursor: request.query.get("cursor"), version: request.query.get("version") },
+      deps,
+    );
+    return success("Success", list.rooms, list.nextCursor ? { nextCursor: list.nextCursor } : {});
+  },
+};
+
+/** `POST /stop_server?server=<name>` with `Authorization: Bearer <ownerToken>`. */
+export const stopServerRoute: RoomsRoute = {
+  method: "POST",
+  path: "/stop_server",
+  async run(request, deps) {
+    const room = await stopRoom({ name: parameter(request, "server"), ownerToken: request.bearerToken }, deps);
+    return success(`Stopping ${room.name}`, room);
+  },
+};
+
+export const ROOMS_ROUTES: readonly RoomsRoute[] = [createServerRoute, getServersRoute, stopServerRoute];

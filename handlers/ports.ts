@@ -1,0 +1,106 @@
+import type { RoomRecord, RoomStatus } from "./rooms/room";
+
+/** The fields a state change writes to a room. */
+export interface RoomStateUpdate {
+  readonly status: RoomStatus;
+  readonly serverId: string;
+  readonly eventVersion: number;
+  readonly ip?: string;
+  readonly port?: number;
+  /** The room's game version, which a RUNNING room is indexed by. */
+  readonly version?: string;
+  readonly updatedAt: string;
+  readonly expiresAt: number;
+}
+
+export interface RoomPage {
+  readonly rooms: RoomRecord[];
+  readonly nextCursor?: string;
+  /** Items the store read to answer; the cost of the page. */
+  readonly itemsRead: number;
+}
+
+/** Where rooms live. Every write that can race is conditional. */
+export interface RoomStore {
+  /** Writes a new room; throws NameReservedError when the name (any case) is taken. */
+  reserve(record: RoomRecord): Promise<void>;
+  /** Takes one capacity slot; throws NoFreeSlotError when `max` are taken. */
+  acquireSlot(max: number): Promise<void>;
+  releaseSlot(): Promise<void>;
+  /** Records the server of a reservation. False when the reservation is gone. */
+  attachServer(name: string, roomId: string, serverId: string): Promise<boolean>;
+  get(name: string): Promise<RoomRecord | undefined>;
+  /**
+   * Applies a state change when the row is still this reservation's, its last applied event
+   * version is lower, and it is not STOPPING (unless the change is). False when not applied.
+   */
+  applyState(name: string, roomId: string, update: RoomStateUpdate): Promise<boolean>;
+  /** Marks a room STOPPING; false when the reservation is gone. */
+  markStopping(name: string, roomId: string, updatedAt: string): Promise<boolean>;
+  /** Pushes back the TTL of a room that is still this reservation's. */
+  extendExpiry(name: string, roomId: string, expiresAt: number): Promise<boolean>;
+  /** Deletes the room if the row is still this reservation's. True when this call deleted it. */
+  remove(name: string, roomId: string): Promise<boolean>;
+  /** One page of RUNNING rooms in name order, optionally of one game version. */
+  listRunning(query: { limit: number; cursor?: string; version?: string }): Promise<RoomPage>;
+  /** Every room, for the reconciler only. */
+  scanAll(): Promise<RoomRecord[]>;
+  /** The capacity counter as stored (0 when absent). */
+  slotCount(): Promise<number>;
+  /** Sets the counter to `actual` if it still holds `expected`; false otherwise. */
+  repairSlotCount(expected: number, actual: number): Promise<boolean>;
+}
+
+export interface ServerStart {
+  readonly roomId: string;
+  readonly name: string;
+  readonly version?: string;
+}
+
+/** A server of ours that the fleet knows about. */
+export interface FleetServer {
+  readonly serverId: string;
+  readonly roomId: string;
+  readonly name?: string;
+}
+
+export interface ServerAddress {
+  readonly ip: string;
+  readonly port: number;
+}
+
+/** Where game servers run: ECS in AWS, local Godot processes in local mode. */
+export interface Fleet {
+  /** Starts a server for the room; resolves to its id. Throws FleetCapacityError when full. */
+  start(request: ServerStart): Promise<string>;
+  stop(serverId: string, reason: string): Promise<void>;
+  /** Our servers that have not stopped. */
+  listActive(): Promise<FleetServer[]>;
+  /** The address players join, for a server that has reached RUNNING. */
+  resolveAddress(change: { serverId: string; networkInterfaceId?: string }): Promise<ServerAddress | undefined>;
+}
+
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface RoomSettings {
+  readonly maxRooms: number;
+  /** Port a room's server listens on (AWS: the container port). */
+  readonly gamePort: number;
+  /** Rooms not RUNNING after this long are removed by the reconciler. */
+  readonly stuckAfterSeconds: number;
+  /** TTL of a room before RUNNING, and of a RUNNING room since its last refresh. */
+  readonly provisioningTtlSeconds: number;
+  readonly runningTtlSeconds: number;
+}
+
+export interface RoomDeps {
+  readonly store: RoomStore;
+  readonly fleet: Fleet;
+  readonly settings: RoomSettings;
+  readonly log: Logger;
+  readonly now: () => Date;
+}

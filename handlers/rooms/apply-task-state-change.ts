@@ -1,0 +1,58 @@
+import type { RoomDeps } from "../ports";
+import { releaseRoom } from "./create-room";
+import type { RoomRecord } from "./room";
+import { parseTaskStateChange, phaseOf, type TaskStateChange } from "./task-state-change";
+
+export type ChangeOutcome = "applied" | "removed" | "ignored";
+
+/**
+ * Applies one "ECS Task State Change" event to the rooms table. Events arrive at least once and
+ * out of order, so each is applied only if its `detail.version` is newer than the last applied,
+ * and a stopped task's room is deleted for good: later or repeated events find no row.
+ * Events of tasks we do not know are ignored and never throw.
+ */
+export async function applyTaskStateChange(event: unknown, deps: RoomDeps): Promise<ChangeOutcome> {
+  const change = parseTaskStateChange(event);
+  if (!change) return "ignored";
+  const record = await deps.store.get(change.roomName);
+  if (!belongsTo(record, change)) {
+    deps.log.info("state change of an unknown task ignored", { room: change.roomName, lastStatus: change.lastStatus });
+    return "ignored";
+  }
+  const phase = phaseOf(change);
+  if (phase === "STOPPED") {
+    const removed = await releaseRoom(record, deps);
+    if (removed) deps.log.info("room removed: its server stopped", { room: record.name, stopCode: change.stopCode });
+    return removed ? "removed" : "ignored";
+  }
+  if ((record.eventVersion ?? -1) >= change.version) return "ignored";
+  const address = phase === "RUNNING" ? await addressOf(record, change, deps) : undefined;
+  if (phase === "RUNNING" && !address) {
+    deps.log.warn("running server has no public address yet", { room: record.name });
+    return "ignored";
+  }
+  const now = deps.now();
+  const ttl = phase === "RUNNING" ? deps.settings.runningTtlSeconds : deps.settings.provisioningTtlSeconds;
+  const applied = await deps.store.applyState(record.name, record.roomId, {
+    status: phase,
+    serverId: change.serverId,
+    eventVersion: change.version,
+    ...(address ?? {}),
+    ...(record.version ? { version: record.version } : {}),
+    updatedAt: now.toISOString(),
+    expiresAt: Math.floor(now.getTime() / 1000) + ttl,
+  });
+  if (applied && phase === "RUNNING") deps.log.info("room running", { room: record.name, port: address?.port });
+  return applied ? "applied" : "ignored";
+}
+
+function belongsTo(record: RoomRecord | undefined, change: TaskStateChange): record is RoomRecord {
+  if (!record || record.roomId !== change.roomId) return false;
+  return record.serverId === undefined || record.serverId === change.serverId;
+}
+
+/** The public address is looked up once per server; repeated RUNNING events reuse it. */
+async function addressOf(record: RoomRecord, change: TaskStateChange, deps: RoomDeps) {
+  if (record.status === "RUNNING" && record.ip) return { ip: record.ip, port: record.port };
+  return deps.fleet.resolveAddress({ serverId: change.serverId, networkInterfaceId: change.networkInterfaceId });
+}

@@ -1,0 +1,132 @@
+import type { RoomDeps } from "../ports";
+import {
+  AtCapacityError,
+  FleetCapacityError,
+  NameReservedError,
+  NoFreeSlotError,
+  RoomNameTakenError,
+  ServerStartError,
+} from "./errors";
+import { hashOwnerToken, newOwnerToken, newRoomId } from "./owner-token";
+import { type Room, type RoomRecord, toPublicRoom } from "./room";
+import { generateRoomName, validateRoomName, validateVersion } from "./room-names";
+
+export interface CreateRoomInput {
+  readonly name?: unknown;
+  readonly version?: unknown;
+}
+
+export interface CreatedRoom {
+  readonly room: Room;
+  /** Shown once: the only proof of ownership the service will accept to stop the room. */
+  readonly ownerToken: string;
+}
+
+const GENERATED_NAME_ATTEMPTS = 5;
+
+/**
+ * Creates a room: reserve the name, take a capacity slot, start the server, record it.
+ * Each step that fails undoes the ones before it, so no path leaves a row without a server
+ * or a server without a row.
+ */
+export async function createRoom(input: CreateRoomInput, deps: RoomDeps): Promise<CreatedRoom> {
+  const version = validateVersion(input.version);
+  const ownerToken = newOwnerToken();
+  const given = input.name === undefined || input.name === "" ? undefined : validateRoomName(input.name);
+  const record = await reserveName(given, version, hashOwnerToken(ownerToken), deps);
+  await takeSlot(record, deps);
+  const serverId = await startServer(record, deps);
+  await recordServer(record, serverId, deps);
+  deps.log.info("room created", { room: record.name });
+  return { room: toPublicRoom(record), ownerToken };
+}
+
+async function reserveName(
+  given: string | undefined,
+  version: string | undefined,
+  ownerTokenHash: string,
+  deps: RoomDeps,
+): Promise<RoomRecord> {
+  const attempts = given ? 1 : GENERATED_NAME_ATTEMPTS;
+  for (let attempt = 1; ; attempt++) {
+    const record = newRecord(given ?? generateRoomName(), version, ownerTokenHash, deps);
+    try {
+      await deps.store.reserve(record);
+      return record;
+    } catch (error) {
+      if (!(error instanceof NameReservedError)) throw error;
+      if (attempt >= attempts) throw new RoomNameTakenError(record.name, { cause: error });
+    }
+  }
+}
+
+function newRecord(name: string, version: string | undefined, ownerTokenHash: string, deps: RoomDeps): RoomRecord {
+  const now = deps.now();
+  return {
+    name,
+    status: "PROVISIONING",
+    port: deps.settings.gamePort,
+    ...(version ? { version } : {}),
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    roomId: newRoomId(),
+    ownerTokenHash,
+    expiresAt: Math.floor(now.getTime() / 1000) + deps.settings.provisioningTtlSeconds,
+  };
+}
+
+async function takeSlot(record: RoomRecord, deps: RoomDeps): Promise<void> {
+  try {
+    await deps.store.acquireSlot(deps.settings.maxRooms);
+  } catch (error) {
+    await deps.store.remove(record.name, record.roomId);
+    if (error instanceof NoFreeSlotError) {
+      deps.log.warn("create rejected: at capacity", { room: record.name, maxRooms: deps.settings.maxRooms });
+      throw new AtCapacityError(undefined, { cause: error });
+    }
+    throw error;
+  }
+}
+
+async function startServer(record: RoomRecord, deps: RoomDeps): Promise<string> {
+  try {
+    return await deps.fleet.start({ roomId: record.roomId, name: record.name, version: record.version });
+  } catch (error) {
+    deps.log.warn("server start failed; releasing the room", { room: record.name, error: String(error) });
+    await releaseRoom(record, deps);
+    if (error instanceof FleetCapacityError) {
+      throw new AtCapacityError("No game server capacity is free right now. Try again in a few minutes.", {
+        cause: error,
+      });
+    }
+    throw new ServerStartError({ cause: error });
+  }
+}
+
+async function recordServer(record: RoomRecord, serverId: string, deps: RoomDeps): Promise<void> {
+  const recorded = await deps.store.attachServer(record.name, record.roomId, serverId).catch((error: unknown) => {
+    deps.log.error("recording the server failed", { room: record.name, error: String(error) });
+    return false;
+  });
+  if (recorded) return;
+  await deps.fleet.stop(serverId, "room could not be recorded").catch((error: unknown) => {
+    deps.log.error("stopping an unrecorded server failed; the reconciler will stop it", {
+      room: record.name,
+      error: String(error),
+    });
+  });
+  await releaseRoom(record, deps).catch((error: unknown) => {
+    deps.log.error("releasing the room failed; the reconciler will remove it", {
+      room: record.name,
+      error: String(error),
+    });
+  });
+  throw new ServerStartError();
+}
+
+/** Deletes the reservation and, if this call deleted it, gives its capacity slot back. */
+export async function releaseRoom(record: Pick<RoomRecord, "name" | "roomId">, deps: RoomDeps): Promise<boolean> {
+  const removed = await deps.store.remove(record.name, record.roomId);
+  if (removed) await deps.store.releaseSlot();
+  return removed;
+}

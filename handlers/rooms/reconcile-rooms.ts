@@ -1,0 +1,73 @@
+import type { FleetServer, RoomDeps } from "../ports";
+import { releaseRoom } from "./create-room";
+import type { RoomRecord } from "./room";
+
+export interface ReconcileReport {
+  readonly removedRooms: string[];
+  readonly stoppedOrphans: number;
+  readonly refreshedRooms: number;
+  readonly slotCount: { readonly before: number; readonly after: number; readonly repaired: boolean };
+}
+
+/**
+ * Brings the table and the fleet back into agreement, on a schedule. It
+ * - removes rooms whose server is gone (a lost STOPPED event),
+ * - stops and removes rooms stuck before RUNNING for longer than the limit,
+ * - stops servers of ours that have no room,
+ * - extends the TTL of rooms whose server is alive (TTL is only the last safety net),
+ * - sets the capacity counter to the number of rooms, if no create raced it.
+ *
+ * The fleet is listed before the table is read: a reservation always precedes its server, so a
+ * listed server's room is already in the table; rooms created after the listing are left alone.
+ */
+export async function reconcileRooms(deps: RoomDeps): Promise<ReconcileReport> {
+  const countBefore = await deps.store.slotCount();
+  const listedAt = deps.now();
+  const active = await deps.fleet.listActive();
+  const records = await deps.store.scanAll();
+  const removedRooms: string[] = [];
+  let refreshedRooms = 0;
+  for (const record of records) {
+    if (Date.parse(record.createdAt) >= listedAt.getTime()) continue;
+    const server = active.find((s) => s.roomId === record.roomId);
+    if (!server || isStuck(record, deps)) {
+      if (server) await deps.fleet.stop(server.serverId, "room stuck before RUNNING");
+      if (await releaseRoom(record, deps)) removedRooms.push(record.name);
+    } else if (await refreshTtl(record, deps)) {
+      refreshedRooms++;
+    }
+  }
+  const stoppedOrphans = await stopOrphans(active, records, deps);
+  const remaining = records.length - removedRooms.length;
+  const repaired = countBefore !== remaining && (await deps.store.repairSlotCount(countBefore, remaining));
+  const report = {
+    removedRooms,
+    stoppedOrphans,
+    refreshedRooms,
+    slotCount: { before: countBefore, after: repaired ? remaining : countBefore, repaired },
+  };
+  deps.log.info("reconciled", { ...report });
+  return report;
+}
+
+function isStuck(record: RoomRecord, deps: RoomDeps): boolean {
+  if (record.status === "RUNNING" || record.status === "STOPPING") return false;
+  const ageSeconds = (deps.now().getTime() - Date.parse(record.createdAt)) / 1000;
+  return ageSeconds > deps.settings.stuckAfterSeconds;
+}
+
+async function refreshTtl(record: RoomRecord, deps: RoomDeps): Promise<boolean> {
+  if (record.status !== "RUNNING") return false;
+  const expiresAt = Math.floor(deps.now().getTime() / 1000) + deps.settings.runningTtlSeconds;
+  return deps.store.extendExpiry(record.name, record.roomId, expiresAt);
+}
+
+async function stopOrphans(active: FleetServer[], records: RoomRecord[], deps: RoomDeps): Promise<number> {
+  const known = new Set(records.map((r) => r.roomId));
+  const orphans = active.filter((server) => !known.has(server.roomId));
+  for (const orphan of orphans) {
+    await deps.fleet.stop(orphan.serverId, "no room for this server");
+    deps.log.warn("stopped a server that had no room", { room: orphan.name });
+  }
+  return orphans.length;
+}
