@@ -1,4 +1,3 @@
-import { DescribeNetworkInterfacesCommand, type EC2Client } from "@aws-sdk/client-ec2";
 import {
   DescribeTasksCommand,
   type ECSClient,
@@ -26,12 +25,19 @@ export interface EcsFleetSettings {
 const CAPACITY_FAILURE = /capacity|RESOURCE:|limit/i;
 const DESCRIBE_BATCH = 100;
 
-/** Game servers as Fargate tasks. The EC2 client is only needed to resolve public IPs. */
+/** Looks up the address players join for a running task; see eni-address-resolver.ts. */
+export type AddressResolver = (change: { networkInterfaceId?: string }) => Promise<ServerAddress | undefined>;
+
+/**
+ * Game servers as Fargate tasks. Public IPs come from EC2, through a separate resolver, so that a
+ * function that only starts or stops tasks never loads the EC2 client, and the task-events
+ * function never loads ECS.
+ */
 export class EcsFleet implements Fleet {
   constructor(
     private readonly settings: EcsFleetSettings,
     private readonly ecs: ECSClient,
-    private readonly ec2?: EC2Client,
+    private readonly resolver?: AddressResolver,
   ) {}
 
   async start(request: ServerStart): Promise<string> {
@@ -96,12 +102,8 @@ export class EcsFleet implements Fleet {
   }
 
   async resolveAddress(change: { networkInterfaceId?: string }): Promise<ServerAddress | undefined> {
-    if (!change.networkInterfaceId || !this.ec2) return undefined;
-    const { NetworkInterfaces } = await this.ec2.send(
-      new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [change.networkInterfaceId] }),
-    );
-    const ip = NetworkInterfaces?.[0]?.Association?.PublicIp;
-    return ip ? { ip, port: this.settings.gamePort } : undefined;
+    if (!this.resolver) throw new Error("EcsFleet was built without an address resolver");
+    return this.resolver(change);
   }
 }
 

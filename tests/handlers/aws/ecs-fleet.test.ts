@@ -2,6 +2,7 @@ import { DescribeNetworkInterfacesCommand, EC2Client } from "@aws-sdk/client-ec2
 import { DescribeTasksCommand, ECSClient, ListTasksCommand, RunTaskCommand, StopTaskCommand } from "@aws-sdk/client-ecs";
 import { mockClient } from "aws-sdk-client-mock";
 import { EcsFleet, type EcsFleetSettings } from "../../../handlers/aws/ecs-fleet";
+import { eniAddressResolver } from "../../../handlers/aws/eni-address-resolver";
 import { FleetCapacityError } from "../../../handlers/rooms/errors";
 
 const SETTINGS: EcsFleetSettings = {
@@ -24,7 +25,11 @@ beforeEach(() => {
 });
 
 function fleet() {
-  return new EcsFleet(SETTINGS, new ECSClient({ region: "us-east-1" }), new EC2Client({ region: "us-east-1" }));
+  return new EcsFleet(
+    SETTINGS,
+    new ECSClient({ region: "us-east-1" }),
+    eniAddressResolver(new EC2Client({ region: "us-east-1" }), SETTINGS.gamePort),
+  );
 }
 
 describe("EcsFleet", () => {

@@ -1,0 +1,88 @@
+/**
+ * Factories for the Lambda handlers. Each is passed to a CallbackFunction as `callbackFactory`:
+ * Pulumi serializes it, and its body runs once per cold start. It builds only the SDK clients
+ * its function uses (cold init is what a player waits for), from the environment the stack set,
+ * and returns the handler. Pulumi turns every module a serialized function touches into a
+ * top-level `require`, so each adapter imports one client only, and a factory touches only the
+ * adapters its function needs: get_servers never loads ECS or EC2, task_events never loads ECS.
+ */
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { EC2Client } from "@aws-sdk/client-ec2";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoDbRoomStore } from "./aws/dynamodb-room-store";
+import { EcsFleet } from "./aws/ecs-fleet";
+import { eniAddressResolver } from "./aws/eni-address-resolver";
+import { jsonLogger } from "./aws/json-logger";
+import { handleRoute } from "./http/http-handler";
+import { createServerRoute, getServersRoute, stopServerRoute } from "./http/rooms-routes";
+import type { Fleet, RoomDeps } from "./ports";
+import { applyTaskStateChange } from "./rooms/apply-task-state-change";
+import { reconcileRooms } from "./rooms/reconcile-rooms";
+import { readFleetSettings, readRoomSettings, readTableName } from "./settings";
+
+type Handler = (event: unknown) => Promise<unknown>;
+
+/** For functions that never touch the fleet: a call is a wiring bug, and says so. */
+function noFleet(functionName: string): Fleet {
+  const refuse = () => Promise.reject(new Error(`${functionName} has no fleet`));
+  return { start: refuse, stop: refuse, listActive: refuse, resolveAddress: refuse };
+}
+
+/* eslint-disable @typescript-eslint/no-require-imports -- lazy loading is the point here */
+function roomStore(): DynamoDbRoomStore {
+  const dynamodb: typeof import("@aws-sdk/client-dynamodb") = require("@aws-sdk/client-dynamodb");
+  const lib: typeof import("@aws-sdk/lib-dynamodb") = require("@aws-sdk/lib-dynamodb");
+  const client: DynamoDBClient = new dynamodb.DynamoDBClient({});
+  const db: DynamoDBDocumentClient = lib.DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return new DynamoDbRoomStore(db, readTableName(process.env));
+}
+
+function ecsFleet(): Fleet {
+  const ecs: typeof import("@aws-sdk/client-ecs") = require("@aws-sdk/client-ecs");
+  return new EcsFleet(readFleetSettings(process.env), new ecs.ECSClient({}));
+}
+
+/** The task-events function only resolves public IPs: EC2, and no ECS. */
+function addressOnlyFleet(): Fleet {
+  const ec2: typeof import("@aws-sdk/client-ec2") = require("@aws-sdk/client-ec2");
+  const client: EC2Client = new ec2.EC2Client({});
+  return { ...noFleet("task_events"), resolveAddress: eniAddressResolver(client, readRoomSettings(process.env).gamePort) };
+}
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+function deps(fleet: Fleet, functionName: string): RoomDeps {
+  return {
+    store: roomStore(),
+    fleet,
+    settings: readRoomSettings(process.env),
+    log: jsonLogger({ function: functionName }),
+    now: () => new Date(),
+  };
+}
+
+export function createServerFactory(): Handler {
+  const roomDeps = deps(ecsFleet(), "create_server");
+  return (event) => handleRoute(createServerRoute, event, roomDeps);
+}
+
+export function getServersFactory(): Handler {
+  const roomDeps = deps(noFleet("get_servers"), "get_servers");
+  return (event) => handleRoute(getServersRoute, event, roomDeps);
+}
+
+export function stopServerFactory(): Handler {
+  const roomDeps = deps(ecsFleet(), "stop_server");
+  return (event) => handleRoute(stopServerRoute, event, roomDeps);
+}
+
+export function taskEventsFactory(): Handler {
+  const roomDeps = deps(addressOnlyFleet(), "task_events");
+  return async (event) => ({ outcome: await applyTaskStateChange(event, roomDeps) });
+}
+
+export function reconcilerFactory(): Handler {
+  const roomDeps = deps(ecsFleet(), "reconciler");
+  return () => reconcileRooms(roomDeps);
+}

@@ -1,0 +1,49 @@
+import { ENV_NAMES } from "../common/env-names";
+import type { RoomSettings } from "./ports";
+
+type Env = Record<string, string | undefined>;
+
+function required(env: Env, name: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`Environment variable ${name} is not set.`);
+  return value;
+}
+
+function positiveInteger(env: Env, name: string): number {
+  const value = Number(required(env, name));
+  if (!Number.isInteger(value) || value < 0) throw new Error(`Environment variable ${name} must be a whole number.`);
+  return value;
+}
+
+/** The limits of the room core, from the environment the stack gave the function. */
+export function readRoomSettings(env: Env): RoomSettings {
+  return {
+    maxRooms: positiveInteger(env, ENV_NAMES.maxRooms),
+    gamePort: positiveInteger(env, ENV_NAMES.gamePort),
+    stuckAfterSeconds: positiveInteger(env, ENV_NAMES.stuckAfterSeconds),
+    provisioningTtlSeconds: 3600,
+    runningTtlSeconds: 86_400,
+  };
+}
+
+export function readTableName(env: Env): string {
+  return required(env, ENV_NAMES.tableName);
+}
+
+/** Where and how room tasks run, for the ECS fleet. */
+export function readFleetSettings(env: Env) {
+  const capacityProvider = required(env, ENV_NAMES.capacityProvider);
+  if (capacityProvider !== "FARGATE" && capacityProvider !== "FARGATE_SPOT") {
+    throw new Error(`Environment variable ${ENV_NAMES.capacityProvider} must be FARGATE or FARGATE_SPOT.`);
+  }
+  return {
+    clusterArn: required(env, ENV_NAMES.clusterArn),
+    taskDefinitionArn: required(env, ENV_NAMES.taskDefinitionArn),
+    taskFamily: required(env, ENV_NAMES.taskFamily),
+    containerName: required(env, ENV_NAMES.containerName),
+    subnetIds: required(env, ENV_NAMES.subnetIds).split(","),
+    securityGroupId: required(env, ENV_NAMES.securityGroupId),
+    capacityProvider: capacityProvider as "FARGATE" | "FARGATE_SPOT",
+    gamePort: positiveInteger(env, ENV_NAMES.gamePort),
+  };
+}
