@@ -1,0 +1,40 @@
+import { GAME_CONTAINER_NAME, type GameProtocol } from "../common/game-server";
+
+export interface GameContainerSettings {
+  readonly image: string;
+  readonly gamePort: number;
+  readonly gameProtocol: GameProtocol;
+  readonly emptyServerTimeoutSeconds: number;
+  readonly logGroupName: string;
+  readonly region: string;
+}
+
+/**
+ * The one container of a room task. The image's entrypoint runs the pack baked into it; the
+ * command passes the empty-server timeout and port. ROOM_NAME is set per task by RunTask.
+ */
+export function buildGameContainerDefinitions(settings: GameContainerSettings) {
+  return [
+    {
+      name: GAME_CONTAINER_NAME,
+      image: settings.image,
+      essential: true,
+      command: [`--empty-server-timeout=${settings.emptyServerTimeoutSeconds}`, `--port=${settings.gamePort}`],
+      environment: [
+        { name: "GAME_PORT", value: String(settings.gamePort) },
+        { name: "GAME_PROTOCOL", value: settings.gameProtocol },
+      ],
+      portMappings: [{ containerPort: settings.gamePort, hostPort: settings.gamePort, protocol: settings.gameProtocol }],
+      // Godot gets SIGTERM first and this long to leave cleanly before SIGKILL.
+      stopTimeout: 30,
+      logConfiguration: {
+        logDriver: "awslogs",
+        options: {
+          "awslogs-group": settings.logGroupName,
+          "awslogs-region": settings.region,
+          "awslogs-stream-prefix": "room",
+        },
+      },
+    },
+  ];
+}

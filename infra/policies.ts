@@ -1,0 +1,159 @@
+/**
+ * IAM documents, as pure functions of plain ARNs, so that tests can read every statement.
+ * Each Lambda gets only the actions its use cases perform, on this stack's resources only.
+ */
+export interface PolicyStatement {
+  readonly Sid: string;
+  readonly Effect: "Allow";
+  readonly Action: string[];
+  readonly Resource: string | string[];
+  readonly Condition?: Record<string, Record<string, string>>;
+}
+
+export interface PolicyDocument {
+  readonly Version: "2012-10-17";
+  readonly Statement: PolicyStatement[];
+}
+
+export function assumeRolePolicy(service: "lambda.amazonaws.com" | "ecs-tasks.amazonaws.com") {
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+  };
+}
+
+/** What each function does with the table; no Scan on request paths. */
+export const TABLE_ACTIONS = {
+  create_server: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+  get_servers: ["dynamodb:GetItem", "dynamodb:Query"],
+  stop_server: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+  task_events: ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+  reconciler: ["dynamodb:GetItem", "dynamodb:Scan", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+} as const;
+
+export type RoomsFunction = keyof typeof TABLE_ACTIONS;
+
+export interface FunctionPolicyArns {
+  readonly tableArn: string;
+  readonly logGroupArn: string;
+  readonly clusterArn: string;
+  /** e.g. arn:aws:ecs:us-east-1:111122223333:task-definition/godot-rooms-dev-room */
+  readonly taskDefinitionFamilyArn: string;
+  /** e.g. arn:aws:ecs:us-east-1:111122223333:task/godot-rooms-dev */
+  readonly clusterTasksArn: string;
+  readonly executionRoleArn: string;
+  readonly taskRoleArn: string;
+}
+
+const onCluster = (clusterArn: string) => ({ ArnEquals: { "ecs:cluster": clusterArn } });
+
+function ecsStatements(fn: RoomsFunction, arns: FunctionPolicyArns): PolicyStatement[] {
+  const stopTasks: PolicyStatement = {
+    Sid: "StopRoomTasks",
+    Effect: "Allow",
+    Action: ["ecs:StopTask"],
+    Resource: `${arns.clusterTasksArn}/*`,
+    Condition: onCluster(arns.clusterArn),
+  };
+  switch (fn) {
+    case "create_server":
+      return [
+        {
+          Sid: "RunRoomTasks",
+          Effect: "Allow",
+          Action: ["ecs:RunTask"],
+          Resource: `${arns.taskDefinitionFamilyArn}:*`,
+          Condition: onCluster(arns.clusterArn),
+        },
+        {
+          Sid: "PassRoomTaskRoles",
+          Effect: "Allow",
+          Action: ["iam:PassRole"],
+          Resource: [arns.executionRoleArn, arns.taskRoleArn],
+          Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+        },
+        stopTasks,
+      ];
+    case "stop_server":
+      return [stopTasks];
+    case "reconciler":
+      return [
+        // ListTasks has no task resource to name; the cluster condition scopes it.
+        { Sid: "ListRoomTasks", Effect: "Allow", Action: ["ecs:ListTasks"], Resource: "*", Condition: onCluster(arns.clusterArn) },
+        {
+          Sid: "DescribeAndStopRoomTasks",
+          Effect: "Allow",
+          Action: ["ecs:DescribeTasks", "ecs:StopTask"],
+          Resource: `${arns.clusterTasksArn}/*`,
+          Condition: onCluster(arns.clusterArn),
+        },
+      ];
+    case "task_events":
+      // DescribeNetworkInterfaces supports no resource-level permissions: it needs "*".
+      return [{ Sid: "ReadTaskPublicIp", Effect: "Allow", Action: ["ec2:DescribeNetworkInterfaces"], Resource: "*" }];
+    default:
+      return [];
+  }
+}
+
+/** The whole inline policy of one function's role. */
+export function buildFunctionPolicy(fn: RoomsFunction, arns: FunctionPolicyArns): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "RoomsTable",
+        Effect: "Allow",
+        Action: [...TABLE_ACTIONS[fn]],
+        Resource: fn === "get_servers" ? [arns.tableArn, `${arns.tableArn}/index/*`] : arns.tableArn,
+      },
+      ...ecsStatements(fn, arns),
+      {
+        Sid: "WriteOwnLogs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: `${arns.logGroupArn}:*`,
+      },
+    ],
+  };
+}
+
+/** The execution role of room tasks: pull this repository's image, write this log group. */
+export function buildTaskExecutionPolicy(arns: { repositoryArn: string; logGroupArn: string }): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      // GetAuthorizationToken is account-wide by design: it has no resource to scope to.
+      { Sid: "EcrLogin", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
+      {
+        Sid: "PullGameImage",
+        Effect: "Allow",
+        Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+        Resource: arns.repositoryArn,
+      },
+      {
+        Sid: "WriteGameLogs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: `${arns.logGroupArn}:*`,
+      },
+    ],
+  };
+}
+
+/** Lets EventBridge deliver failed events of one rule to the dead-letter queue. */
+export function buildDeadLetterQueuePolicy(arns: { queueArn: string; ruleArns: string[] }) {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "EventBridgeDeadLetters",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sqs:SendMessage",
+        Resource: arns.queueArn,
+        Condition: { ArnEquals: { "aws:SourceArn": arns.ruleArns } },
+      },
+    ],
+  };
+}

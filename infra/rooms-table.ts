@@ -1,0 +1,42 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { ROOMS_TABLE_SCHEMA } from "../common/rooms-table-schema";
+
+export interface RoomsTableArgs {
+  /** Deletion protection, point-in-time recovery, and protect/retainOnDelete. Default: false. */
+  readonly protectData?: boolean;
+}
+
+/** The rooms table, on demand, from the shared schema, with TTL as the last safety net. */
+export class RoomsTable extends pulumi.ComponentResource {
+  public readonly tableName: pulumi.Output<string>;
+  public readonly tableArn: pulumi.Output<string>;
+
+  constructor(name: string, args: RoomsTableArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("godot-rooms:index:RoomsTable", name, {}, opts);
+    const protectData = args.protectData ?? false;
+    const schema = ROOMS_TABLE_SCHEMA;
+    const table = new aws.dynamodb.Table(
+      name,
+      {
+        billingMode: "PAY_PER_REQUEST",
+        hashKey: schema.hashKey,
+        attributes: schema.attributes.map((a) => ({ name: a.name, type: a.type })),
+        globalSecondaryIndexes: schema.indexes.map((index) => ({
+          name: index.name,
+          hashKey: index.hashKey,
+          rangeKey: index.rangeKey,
+          projectionType: "ALL",
+        })),
+        ttl: { attributeName: schema.ttlAttribute, enabled: true },
+        deletionProtectionEnabled: protectData,
+        pointInTimeRecovery: { enabled: protectData },
+        serverSideEncryption: { enabled: true },
+      },
+      { parent: this, protect: protectData, retainOnDelete: protectData },
+    );
+    this.tableName = table.name;
+    this.tableArn = table.arn;
+    this.registerOutputs({ tableName: this.tableName, tableArn: this.tableArn });
+  }
+}
