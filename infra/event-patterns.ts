@@ -1,0 +1,13 @@
+import { STARTED_BY_PREFIX } from "../common/env-names";
+
+/**
+ * "ECS Task State Change" events of room tasks in this cluster only. (The original caught every
+ * task in the account.) Tags are not in these events; `startedBy` marks our tasks.
+ */
+export function taskStateChangePattern(clusterArn: string) {
+  return {
+    source: ["aws.ecs"],
+    "detail-type": ["ECS Task State Change"],
+    detail: { clusterArn: [clusterArn], startedBy: [{ prefix: STARTED_BY_PREFIX }] },
+  };
+}

@@ -1,0 +1,33 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ENV_NAMES } from "../common/env-names";
+
+export interface RoomsEnvironmentValues {
+  readonly tableName: pulumi.Input<string>;
+  readonly maxRooms: number;
+  readonly gamePort: number;
+  readonly stuckAfterSeconds: number;
+  readonly clusterArn: pulumi.Input<string>;
+  readonly taskDefinitionArn: pulumi.Input<string>;
+  readonly taskFamily: pulumi.Input<string>;
+  readonly containerName: string;
+  readonly subnetIds: pulumi.Input<string[]>;
+  readonly securityGroupId: pulumi.Input<string>;
+  readonly capacityProvider: "FARGATE" | "FARGATE_SPOT";
+}
+
+/** The functions' environment, under the names handlers/settings.ts reads. */
+export function roomsEnvironment(values: RoomsEnvironmentValues): Record<string, pulumi.Input<string>> {
+  return {
+    [ENV_NAMES.tableName]: values.tableName,
+    [ENV_NAMES.maxRooms]: String(values.maxRooms),
+    [ENV_NAMES.gamePort]: String(values.gamePort),
+    [ENV_NAMES.stuckAfterSeconds]: String(values.stuckAfterSeconds),
+    [ENV_NAMES.clusterArn]: values.clusterArn,
+    [ENV_NAMES.taskDefinitionArn]: values.taskDefinitionArn,
+    [ENV_NAMES.taskFamily]: values.taskFamily,
+    [ENV_NAMES.containerName]: values.containerName,
+    [ENV_NAMES.subnetIds]: pulumi.output(values.subnetIds).apply((ids) => ids.join(",")),
+    [ENV_NAMES.securityGroupId]: values.securityGroupId,
+    [ENV_NAMES.capacityProvider]: values.capacityProvider,
+  };
+}

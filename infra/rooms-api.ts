@@ -1,0 +1,110 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { createServerFactory, getServersFactory, stopServerFactory } from "../handlers/lambdas";
+import type { FunctionPolicyArns } from "./policies";
+import { RoomsFunction } from "./rooms-function";
+
+export interface RoomsApiArgs {
+  readonly environment: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  readonly policyArns: pulumi.Input<Omit<FunctionPolicyArns, "logGroupArn">>;
+  readonly throttleRate: number;
+  readonly throttleBurst: number;
+  readonly corsOrigins: readonly string[];
+  /** Days to keep function and access logs. Default: 14. */
+  readonly logRetentionDays?: number;
+}
+
+/** The routes of the TetraForce contract, each its own function. */
+export const ROOMS_ROUTES = [
+  { routeKey: "POST /create_server", kind: "create_server", factory: createServerFactory, timeout: 15 },
+  { routeKey: "GET /get_servers", kind: "get_servers", factory: getServersFactory, timeout: 10 },
+  { routeKey: "POST /stop_server", kind: "stop_server", factory: stopServerFactory, timeout: 10 },
+] as const;
+
+/** The HTTP API (API Gateway v2): one Lambda proxy integration (payload 2.0) per route. */
+export class RoomsApi extends pulumi.ComponentResource {
+  public readonly url: pulumi.Output<string>;
+  public readonly apiId: pulumi.Output<string>;
+  public readonly functionNames: pulumi.Output<string>[];
+
+  constructor(name: string, args: RoomsApiArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("godot-rooms:index:RoomsApi", name, {}, opts);
+    const logRetentionDays = args.logRetentionDays ?? 14;
+    if (args.throttleRate < 1 || args.throttleBurst < 1) throw new Error("throttleRate and throttleBurst must be at least 1.");
+    const api = new aws.apigatewayv2.Api(
+      name,
+      {
+        protocolType: "HTTP",
+        corsConfiguration: {
+          allowOrigins: [...args.corsOrigins],
+          allowMethods: ["GET", "POST", "OPTIONS"],
+          allowHeaders: ["content-type", "authorization"],
+          maxAge: 3600,
+        },
+      },
+      { parent: this },
+    );
+    const accessLogs = new aws.cloudwatch.LogGroup(`${name}-access`, { retentionInDays: logRetentionDays }, { parent: this });
+    const routes = ROOMS_ROUTES.map((route) => {
+      const fn = new RoomsFunction(
+        `${name}-${route.kind.replace("_", "-")}`,
+        {
+          kind: route.kind,
+          factory: route.factory,
+          environment: args.environment,
+          policyArns: args.policyArns,
+          logRetentionDays,
+          timeout: route.timeout,
+        },
+        { parent: this },
+      );
+      const integration = new aws.apigatewayv2.Integration(
+        `${name}-${route.kind}`,
+        { apiId: api.id, integrationType: "AWS_PROXY", integrationUri: fn.functionArn, payloadFormatVersion: "2.0" },
+        { parent: this },
+      );
+      const apiRoute = new aws.apigatewayv2.Route(
+        `${name}-${route.kind}`,
+        { apiId: api.id, routeKey: route.routeKey, target: pulumi.interpolate`integrations/${integration.id}` },
+        { parent: this },
+      );
+      const [method, path] = route.routeKey.split(" ");
+      new aws.lambda.Permission(
+        `${name}-${route.kind}`,
+        {
+          action: "lambda:InvokeFunction",
+          function: fn.functionName,
+          principal: "apigateway.amazonaws.com",
+          sourceArn: pulumi.interpolate`${api.executionArn}/*/${method}${path}`,
+        },
+        { parent: this },
+      );
+      return { fn, apiRoute };
+    });
+    new aws.apigatewayv2.Stage(
+      name,
+      {
+        apiId: api.id,
+        name: "$default",
+        autoDeploy: true,
+        defaultRouteSettings: { throttlingRateLimit: args.throttleRate, throttlingBurstLimit: args.throttleBurst },
+        accessLogSettings: {
+          destinationArn: accessLogs.arn,
+          format: JSON.stringify({
+            requestId: "$context.requestId",
+            ip: "$context.identity.sourceIp",
+            routeKey: "$context.routeKey",
+            status: "$context.status",
+            latencyMs: "$context.responseLatency",
+            integrationError: "$context.integrationErrorMessage",
+          }),
+        },
+      },
+      { parent: this, dependsOn: routes.map((r) => r.apiRoute) },
+    );
+    this.url = api.apiEndpoint;
+    this.apiId = api.id;
+    this.functionNames = routes.map((r) => r.fn.functionName);
+    this.registerOutputs({ url: this.url, apiId: this.apiId });
+  }
+}
