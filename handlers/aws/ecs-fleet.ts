@@ -56,6 +56,8 @@ export class EcsFleet implements Fleet {
           },
         },
         startedBy: `${STARTED_BY_PREFIX}${request.roomId}`,
+        // One reservation, one task: an SDK retry of this RunTask cannot start a second one.
+        clientToken: request.roomId,
         overrides: {
           containerOverrides: [
             { name: settings.containerName, environment: [{ name: ROOM_NAME_ENV, value: request.name }] },

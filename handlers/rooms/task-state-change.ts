@@ -80,16 +80,17 @@ function networkInterfaceOf(attachments: unknown): string | undefined {
   return undefined;
 }
 
-const STOPPED_STATUSES = new Set(["STOPPED", "DELETED"]);
-const STOPPING_STATUSES = new Set(["DEACTIVATING", "STOPPING", "DEPROVISIONING"]);
+// Arrays, not Sets: Pulumi's closure serializer cannot capture a Set's contents.
+const STOPPED_STATUSES: readonly string[] = ["STOPPED", "DELETED"];
+const STOPPING_STATUSES: readonly string[] = ["DEACTIVATING", "STOPPING", "DEPROVISIONING"];
 
 export type TaskPhase = "PROVISIONING" | "PENDING" | "RUNNING" | "STOPPING" | "STOPPED";
 
 /** Where the task is, in room terms. A RUNNING task whose desired status is STOPPED (a Spot
  * termination notice, or a stop) is already stopping. */
 export function phaseOf(change: Pick<TaskStateChange, "lastStatus" | "desiredStatus">): TaskPhase {
-  if (STOPPED_STATUSES.has(change.lastStatus)) return "STOPPED";
-  if (STOPPING_STATUSES.has(change.lastStatus) || change.desiredStatus === "STOPPED") return "STOPPING";
+  if (STOPPED_STATUSES.includes(change.lastStatus)) return "STOPPED";
+  if (STOPPING_STATUSES.includes(change.lastStatus) || change.desiredStatus === "STOPPED") return "STOPPING";
   if (change.lastStatus === "RUNNING") return "RUNNING";
   if (change.lastStatus === "PROVISIONING") return "PROVISIONING";
   return "PENDING";

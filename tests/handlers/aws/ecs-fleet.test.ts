@@ -46,6 +46,7 @@ describe("EcsFleet", () => {
         awsvpcConfiguration: { subnets: ["subnet-a", "subnet-b"], securityGroups: ["sg-1"], assignPublicIp: "ENABLED" },
       },
       startedBy: "room:r1",
+      clientToken: "r1",
       overrides: { containerOverrides: [{ name: "game", environment: [{ name: "ROOM_NAME", value: "Brave-Otter-42" }] }] },
     });
   });

@@ -1,0 +1,112 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startRoomsTable, type TestTable } from "../support/dynalite-table";
+import { startFakeEcsEc2 } from "../support/fake-ecs-ec2-endpoint";
+import { httpEvent } from "../support/http-events";
+import { archiveFiles, invokeInFreshNode, writeArchive } from "../support/lambda-archive";
+import { ofType, runProgram } from "../support/pulumi-program";
+import { taskEvent } from "../support/task-events";
+import type { Stack } from "./stack-expectations";
+
+const P = "godot-rooms-dev";
+const TASK_ARN = `arn:aws:ecs:us-east-1:111122223333:task/${P}/0123456789abcdef`;
+let stack: Stack;
+let workDir: string;
+beforeAll(async () => {
+  stack = await runProgram("dev");
+  workDir = mkdtempSync(join(tmpdir(), "godot-rooms-archives-"));
+}, 120_000);
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+function fn(name: string) {
+  const found = ofType(stack.resources, "aws:lambda/function:Function").find((f) => f.name === name);
+  if (!found) throw new Error(`no function ${name}`);
+  return found;
+}
+
+test("each archive holds only its __index.js: no SDK, @pulumi, TypeScript or test tools", async () => {
+  const sizes: Record<string, number> = {};
+  for (const f of ofType(stack.resources, "aws:lambda/function:Function")) {
+    const files = await archiveFiles(f);
+    expect(Object.keys(files)).toEqual(["__index.js"]);
+    for (const path of Object.keys(files)) {
+      expect(path).not.toMatch(/@aws-sdk|@pulumi|typescript|jest|ts-node|ts-jest/);
+    }
+    sizes[f.name] = Buffer.byteLength(files["__index.js"].text ?? "");
+  }
+  console.log("archive bytes (unpacked):", sizes);
+  for (const bytes of Object.values(sizes)) expect(bytes).toBeLessThanOrEqual(64 * 1024);
+});
+
+describe("the uploaded code, run in a fresh Node process with the function's environment", () => {
+  let table: TestTable;
+  let fake: Awaited<ReturnType<typeof startFakeEcsEc2>>;
+  beforeAll(async () => {
+    table = await startRoomsTable(`${P}-rooms`);
+    fake = await startFakeEcsEc2(TASK_ARN, "203.0.113.77");
+  });
+  afterAll(async () => {
+    await table.close();
+    await fake.close();
+  });
+
+  async function invoke(name: string, event: unknown) {
+    const f = fn(name);
+    const index = await writeArchive(f, join(workDir, name));
+    return invokeInFreshNode(
+      index,
+      {
+        ...f.inputs.environment.variables,
+        AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
+        AWS_ENDPOINT_URL_ECS: fake.endpoint,
+        AWS_ENDPOINT_URL_EC2: fake.endpoint,
+      },
+      event,
+    );
+  }
+
+  test("create → RUNNING event → get_servers, against dynalite and a local ECS/EC2 endpoint", async () => {
+    const created = await invoke(`${P}-api-create-server`, httpEvent("POST", "/create_server", { query: "server=Archive%20Room" }));
+    expect(created.result.statusCode).toBe(200);
+    expect(JSON.parse(created.result.body)).toMatchObject({ success: true, message: "Archive Room" });
+    expect(created.sdkClientsLoaded).toEqual(["client-dynamodb", "client-ecs"]);
+    const env = fn(`${P}-api-create-server`).inputs.environment.variables;
+    expect(fake.calls).toHaveLength(1);
+    expect(fake.calls[0]).toEqual({
+      service: "ecs",
+      action: "RunTask",
+      body: {
+        cluster: env.ROOMS_CLUSTER_ARN,
+        taskDefinition: env.ROOMS_TASK_DEFINITION_ARN,
+        count: 1,
+        capacityProviderStrategy: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }],
+        networkConfiguration: {
+          awsvpcConfiguration: { subnets: ["subnet-default-a", "subnet-default-b"], securityGroups: [env.ROOMS_SECURITY_GROUP_ID], assignPublicIp: "ENABLED" },
+        },
+        startedBy: expect.stringMatching(/^room:[0-9a-f]{24}$/),
+        clientToken: expect.stringMatching(/^[0-9a-f]{24}$/),
+        overrides: { containerOverrides: [{ name: "game", environment: [{ name: "ROOM_NAME", value: "Archive Room" }] }] },
+      },
+    });
+
+    const roomId = (fake.calls[0].body as { startedBy: string }).startedBy.slice("room:".length);
+    const running = taskEvent({ taskArn: TASK_ARN, roomId, roomName: "Archive Room", lastStatus: "RUNNING", version: 3 });
+    const applied = await invoke(`${P}-tasks`, running);
+    expect(applied.result).toEqual({ outcome: "applied" });
+    expect(applied.sdkClientsLoaded).toEqual(["client-dynamodb", "client-ec2"]);
+    expect(fake.calls[1]).toMatchObject({
+      service: "ec2",
+      action: "DescribeNetworkInterfaces",
+      body: { "NetworkInterfaceId.1": "eni-0f1e2d3c4b5a69788" },
+    });
+
+    const got = await invoke(`${P}-api-get-servers`, httpEvent("GET", "/get_servers", { query: "server=archive%20room" }));
+    expect(got.result.statusCode).toBe(200);
+    expect(JSON.parse(got.result.body).data).toMatchObject({ name: "Archive Room", status: "RUNNING", ip: "203.0.113.77", port: 7777 });
+    expect(got.sdkClientsLoaded).toEqual(["client-dynamodb"]);
+    const page = await invoke(`${P}-api-get-servers`, httpEvent("GET", "/get_servers", { query: "page=0" }));
+    expect(JSON.parse(page.result.body).data).toHaveLength(1);
+    expect(fake.calls).toHaveLength(2);
+  });
+});
