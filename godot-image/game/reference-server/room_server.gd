@@ -1,0 +1,102 @@
+extends Node
+# The reference room server. It serves one game room:
+# - listens on --port (ENet over UDP, or WebSocket over TCP with --protocol=tcp);
+# - accepts up to --max-players, refusing more;
+# - quits with exit code 0 after --empty-server-timeout seconds with nobody connected
+#   (the timer restarts whenever the last player leaves), so the ECS task stops and costs nothing;
+# - logs one JSON object per line to stdout.
+# Every option may also come from the environment (GAME_PORT, GAME_PROTOCOL, MAX_PLAYERS,
+# EMPTY_SERVER_TIMEOUT, ROOM_NAME), so ECS container overrides work.
+
+var port := 7777
+var protocol := "udp"
+var max_players := 16
+var empty_timeout := 300.0
+var room_name := ""
+
+var _peer = null
+var _players := {}
+var _empty_for := 0.0
+
+
+func _ready() -> void:
+	_read_options()
+	_log("starting", {"room": room_name, "maxPlayers": max_players, "emptyServerTimeout": empty_timeout})
+	var error := _listen()
+	if error != OK:
+		_log("error", {"reason": "could not listen", "port": port, "protocol": protocol, "code": error})
+		get_tree().quit(1)
+		return
+	get_tree().network_peer = _peer
+	get_tree().connect("network_peer_connected", self, "_on_player_joined")
+	get_tree().connect("network_peer_disconnected", self, "_on_player_left")
+	_log("listening", {"port": port, "protocol": protocol})
+
+
+func _listen() -> int:
+	if protocol == "tcp":
+		_peer = WebSocketServer.new()
+		return _peer.listen(port, PoolStringArray(), true)
+	_peer = NetworkedMultiplayerENet.new()
+	return _peer.create_server(port, max_players)
+
+
+func _process(delta: float) -> void:
+	if _peer == null:
+		return
+	if protocol == "tcp" and _peer.is_listening():
+		_peer.poll()
+	if _players.empty():
+		_empty_for += delta
+		if _empty_for >= empty_timeout:
+			_log("idle shutdown", {"emptyForSeconds": stepify(_empty_for, 0.1)})
+			set_process(false)
+			get_tree().quit(0)
+
+
+func _on_player_joined(id: int) -> void:
+	if _players.size() >= max_players:
+		_log("player refused", {"id": id, "reason": "room full", "players": _players.size()})
+		if protocol == "tcp":
+			_peer.disconnect_peer(id)
+		else:
+			_peer.disconnect_peer(id, true)
+		return
+	_players[id] = true
+	_log("player joined", {"id": id, "players": _players.size()})
+
+
+func _on_player_left(id: int) -> void:
+	if not _players.erase(id):
+		return
+	if _players.empty():
+		_empty_for = 0.0
+	_log("player left", {"id": id, "players": _players.size()})
+
+
+func _read_options() -> void:
+	var options := {}
+	for argument in OS.get_cmdline_args():
+		if argument.begins_with("--") and argument.find("=") > 2:
+			var parts = argument.substr(2).split("=", true, 1)
+			options[parts[0]] = parts[1]
+	port = int(_option(options, "port", "GAME_PORT", str(port)))
+	protocol = _option(options, "protocol", "GAME_PROTOCOL", protocol).to_lower()
+	max_players = int(_option(options, "max-players", "MAX_PLAYERS", str(max_players)))
+	empty_timeout = float(_option(options, "empty-server-timeout", "EMPTY_SERVER_TIMEOUT", str(empty_timeout)))
+	room_name = _option(options, "room-name", "ROOM_NAME", room_name)
+
+
+func _option(options: Dictionary, name: String, env: String, fallback: String) -> String:
+	if options.has(name):
+		return options[name]
+	if OS.has_environment(env) and OS.get_environment(env) != "":
+		return OS.get_environment(env)
+	return fallback
+
+
+func _log(event: String, fields: Dictionary = {}) -> void:
+	var line := {"event": event, "time": OS.get_unix_time()}
+	for key in fields:
+		line[key] = fields[key]
+	print(JSON.print(line))
