@@ -1,4 +1,4 @@
-import { GAME_CONTAINER_NAME, type GameProtocol } from "../common/game-server";
+import { GAME_CONTAINER_NAME, GAME_PACK_PATH, type GameProtocol } from "../common/game-server";
 
 export interface GameContainerSettings {
   readonly image: string;
@@ -23,6 +23,7 @@ export function buildGameContainerDefinitions(settings: GameContainerSettings) {
       environment: [
         { name: "GAME_PORT", value: String(settings.gamePort) },
         { name: "GAME_PROTOCOL", value: settings.gameProtocol },
+        { name: "GAME_PACK_PATH", value: GAME_PACK_PATH },
       ],
       portMappings: [{ containerPort: settings.gamePort, hostPort: settings.gamePort, protocol: settings.gameProtocol }],
       // Godot gets SIGTERM first and this long to leave cleanly before SIGKILL.

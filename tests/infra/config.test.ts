@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { DEFAULT_GAME_PORT, DEFAULT_GAME_PROTOCOL } from "../../common/game-server";
 import { CONFIG_KEYS, parseStackConfig } from "../../infra/config";
 import { RUNTIME_PROVIDED_PACKAGES } from "../../infra/lambda-packaging";
 import { stackConfig } from "../support/pulumi-program";
@@ -23,6 +24,12 @@ test("every key the program reads is declared in Pulumi.yaml with a type, defaul
       expect.objectContaining({ type: expect.any(String), default: expect.anything(), description: expect.any(String) }),
     );
   }
+});
+
+test("the default game port and protocol are the image's (common/game-server.ts)", () => {
+  const declared = parse(readFileSync(join(ROOT, "Pulumi.yaml"), "utf8")).config;
+  expect(declared.gamePort.default).toBe(DEFAULT_GAME_PORT);
+  expect(declared.gameProtocol.default).toBe(DEFAULT_GAME_PROTOCOL);
 });
 
 test("dev is cheap and prod is protected", () => {

@@ -50,6 +50,11 @@ test("the task definition: Fargate, the game port over UDP, the empty-server tim
     command: ["--empty-server-timeout=120", "--port=7777"],
     portMappings: [{ containerPort: 7777, hostPort: 7777, protocol: "udp" }],
     stopTimeout: 30,
+    environment: [
+      { name: "GAME_PORT", value: "7777" },
+      { name: "GAME_PROTOCOL", value: "udp" },
+      { name: "GAME_PACK_PATH", value: "/opt/game/game.pck" },
+    ],
     logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": `${P}-rooms`, "awslogs-region": "us-east-1" } },
   });
   expect(container.image).toBe(stack.outputs.imageRef);
