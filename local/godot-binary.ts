@@ -21,23 +21,27 @@ export class GodotNotFoundError extends Error {
   }
 }
 
-function onPath(name: string, pathVariable: string): string | undefined {
-  for (const dir of pathVariable.split(delimiter)) {
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      /* not here */
-    }
+function executable(path: string): string | undefined {
+  try {
+    accessSync(path, constants.X_OK);
+    return path;
+  } catch {
+    return undefined;
   }
-  return undefined;
+}
+
+function onPath(name: string, pathVariable: string): string | undefined {
+  return pathVariable.split(delimiter).map((dir) => executable(join(dir, name))).find(Boolean);
 }
 
 /** Finds Godot: the option, else $GODOT_BIN, else godot, godot3-server or godot4 on PATH; reads its major version. */
 export function findGodot(option?: string, env: NodeJS.ProcessEnv = process.env): GodotBinary {
   const chosen = option ?? env[GODOT_ENV];
-  const path = chosen ? (chosen.includes("/") ? chosen : onPath(chosen, env.PATH ?? "")) : CANDIDATES.map((c) => onPath(c, env.PATH ?? "")).find(Boolean);
+  const path = chosen
+    ? chosen.includes("/")
+      ? executable(chosen)
+      : onPath(chosen, env.PATH ?? "")
+    : CANDIDATES.map((c) => onPath(c, env.PATH ?? "")).find(Boolean);
   if (!path) throw new GodotNotFoundError(chosen ? `Godot binary "${chosen}" was not found.` : `No Godot binary (${CANDIDATES.join(", ")}) is on PATH.`);
   // Godot 3 prints its version and exits 255: read what it printed, whatever the exit code.
   const probe = spawnSync(path, ["--version"], { encoding: "utf8", timeout: 10_000 });

@@ -11,6 +11,8 @@ export interface GodotFleetOptions {
   /** A game pack to run instead. */
   readonly packPath?: string;
   readonly emptyServerTimeoutSeconds: number;
+  /** A server that has not said it is listening after this long has failed to start. */
+  readonly startTimeoutSeconds: number;
   readonly allocatePort: () => Promise<number>;
   /** Receives each task state change, in the ECS event shape. */
   readonly onTaskStateChange: (event: Record<string, unknown>) => void;
@@ -25,6 +27,7 @@ interface LocalServer {
   readonly process: ChildProcess;
   version: number;
   players: number;
+  listening: boolean;
   stopped: boolean;
   readonly output: string[];
 }
@@ -52,11 +55,17 @@ export class GodotFleet implements Fleet {
       env: { ...process.env, [ROOM_NAME_ENV]: request.name },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    const server: LocalServer = { serverId, roomId: request.roomId, name: request.name, port, process: child, version: 0, players: 0, stopped: false, output: [] };
+    const server: LocalServer = { serverId, roomId: request.roomId, name: request.name, port, process: child, version: 0, players: 0, listening: false, stopped: false, output: [] };
     this.servers.set(serverId, server);
     this.watch(server);
     this.options.log.info("room server starting", { room: request.name, port });
     setImmediate(() => this.emit(server, "PENDING"));
+    // Godot given a broken pack does not exit: it idles without a scene. Treat silence as failure.
+    setTimeout(() => {
+      if (server.listening || server.stopped) return;
+      this.options.log.warn("room server did not start listening; stopping it", { room: request.name, port });
+      server.process.kill("SIGKILL");
+    }, this.options.startTimeoutSeconds * 1000).unref();
     return serverId;
   }
 
@@ -109,7 +118,7 @@ export class GodotFleet implements Fleet {
     server.process.on("error", (error) => server.output.push(String(error)));
     server.process.on("exit", (code, signal) => {
       server.stopped = true;
-      const why = code === 0 ? "exited" : `failed (exit ${code ?? signal})`;
+      const why = code === 0 ? "exited" : `failed (${code === null ? `killed by ${signal}` : `exit ${code}`})`;
       const tail = code === 0 ? {} : { output: server.output.join("").split("\n").slice(-8).join("\n") };
       this.options.log[code === 0 ? "info" : "warn"](`room server ${why}`, { room: server.name, port: server.port, ...tail });
       this.emit(server, "STOPPED", code === 0 ? "EssentialContainerExited" : "TaskFailedToStart");
@@ -125,7 +134,10 @@ export class GodotFleet implements Fleet {
     } catch {
       return;
     }
-    if (entry.event === "listening") this.emit(server, "RUNNING");
+    if (entry.event === "listening") {
+      server.listening = true;
+      this.emit(server, "RUNNING");
+    }
     if ((entry.event === "player joined" || entry.event === "player left") && typeof entry.players === "number") {
       server.players = entry.players;
       this.options.log.info(entry.event, { room: server.name, port: server.port, players: entry.players });

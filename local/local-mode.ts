@@ -26,6 +26,8 @@ export interface LocalModeOptions {
   readonly dataDir?: string;
   readonly maxRooms: number;
   readonly emptyServerTimeoutSeconds: number;
+  /** Default: 20 seconds. */
+  readonly startTimeoutSeconds?: number;
   readonly reconcileSeconds: number;
   readonly log: Logger;
 }
@@ -61,6 +63,7 @@ export async function startLocalMode(options: LocalModeOptions) {
     projectPath: REFERENCE_SERVER,
     packPath: options.packPath,
     emptyServerTimeoutSeconds: options.emptyServerTimeoutSeconds,
+    startTimeoutSeconds: options.startTimeoutSeconds ?? 20,
     allocatePort: freeLocalPort,
     // Applied one at a time, in the order the fleet saw them.
     onTaskStateChange: (event) => {

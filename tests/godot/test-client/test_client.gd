@@ -53,7 +53,8 @@ func _leave() -> void:
 	if _protocol == "tcp":
 		_peer.disconnect_from_host()
 	else:
-		_peer.close_connection()
+		# Send the disconnect, then give it a quarter second before the host is destroyed.
+		_peer.close_connection(250000)
 	get_tree().network_peer = null
 	print(JSON.print({"event": "left"}))
 	# Give the goodbye packet a moment to leave before the process ends.

@@ -1,0 +1,95 @@
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startLocalMode } from "../../local/local-mode";
+import { GodotProcess } from "../support/godot-process";
+import { RecordingLogger } from "../support/room-deps";
+
+const ROOT = join(__dirname, "..", "..");
+let local: Awaited<ReturnType<typeof startLocalMode>> | undefined;
+let clientDir: string;
+const clients: GodotProcess[] = [];
+const log = new RecordingLogger();
+
+beforeAll(() => {
+  // The client project gets the library copied in, as a game would vendor it.
+  clientDir = mkdtempSync(join(tmpdir(), "rooms-e2e-client-"));
+  cpSync(join(ROOT, "tests", "godot", "e2e-client"), clientDir, { recursive: true });
+  cpSync(join(ROOT, "godot-client", "rooms_client.gd"), join(clientDir, "rooms_client.gd"));
+});
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.stop()));
+  await local?.stop();
+  local = undefined;
+});
+afterAll(() => rmSync(clientDir, { recursive: true, force: true }));
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function until<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+test("a real Godot client creates a room, waits for RUNNING, joins over ENet, leaves; the room idles out", async () => {
+  local = await startLocalMode({ port: 0, maxRooms: 5, emptyServerTimeoutSeconds: 2, reconcileSeconds: 60, log });
+  const client = new GodotProcess(["--path", clientDir, `--api=${local.url}`, "--room=E2E Room"]);
+  clients.push(client);
+
+  const created = await client.waitFor((l) => l.event === "created", 30_000);
+  expect(created).toMatchObject({ success: true, message: "E2E Room", status: 200, data: { name: "E2E Room", ownerToken: expect.any(String) } });
+  const running = await client.waitFor((l) => l.event === "running", 30_000);
+  expect(running).toMatchObject({ success: true, message: "Success", data: { name: "E2E Room", status: "RUNNING", ip: "127.0.0.1" } });
+  const listed = await client.waitFor((l) => l.event === "listed", 10_000);
+  expect(listed.data).toEqual([running.data]);
+  await client.waitFor((l) => l.event === "joined", 30_000);
+  const pids = local.fleet.pids;
+  expect(pids).toHaveLength(1);
+  await until(async () => log.lines.find((l) => l.message === "player joined" && l.fields?.players === 1), 20_000);
+  await client.waitFor((l) => l.event === "left", 10_000);
+  expect((await client.exited).code).toBe(0);
+
+  // The original contract, over real HTTP, while the room lives.
+  const byName = await fetch(`${local.url}/get_servers?server=e2e%20room`);
+  expect(byName.status).toBe(200);
+  expect(await byName.json()).toEqual({ success: true, message: "Success", data: running.data });
+
+  // After the empty timeout the server quits, its process is gone and the room with it.
+  const gone = await until(async () => {
+    const response = await fetch(`${local!.url}/get_servers?server=E2E%20Room`);
+    return response.status === 404 ? response.json() : undefined;
+  }, 40_000);
+  expect(gone).toEqual({ success: false, message: 'No room is named "E2E Room".', data: [] });
+  expect(pids.filter(alive)).toEqual([]);
+  expect(log.lines.some((l) => l.message === "room server idle; shutting down")).toBe(true);
+}, 120_000);
+
+test("stopping local mode with rooms running leaves no Godot process behind", async () => {
+  local = await startLocalMode({ port: 0, maxRooms: 5, emptyServerTimeoutSeconds: 300, reconcileSeconds: 60, log });
+  for (const name of ["One", "Two"]) {
+    const response = await fetch(`${local.url}/create_server?server=${name}`, { method: "POST" });
+    expect(response.status).toBe(200);
+  }
+  await until(async () => {
+    const list = (await (await fetch(`${local!.url}/get_servers?page=0`)).json()) as { data: unknown[] };
+    return list.data.length === 2 ? true : undefined;
+  }, 20_000);
+  const pids = local.fleet.pids;
+  expect(pids).toHaveLength(2);
+  expect(pids.every(alive)).toBe(true);
+  await local.stop();
+  local = undefined;
+  expect(pids.filter(alive)).toEqual([]);
+}, 60_000);
