@@ -53,7 +53,13 @@ const environment = roomsEnvironment({
   capacityProvider: config.useSpot ? "FARGATE_SPOT" : "FARGATE",
 });
 const policyArns = pulumi
-  .all([table.tableArn, cluster.clusterArn, cluster.taskDefinitionArn, cluster.executionRoleArn, cluster.taskRoleArn])
+  .all([
+    table.tableArn,
+    cluster.clusterArn,
+    cluster.taskDefinitionArn,
+    cluster.executionRoleArn,
+    cluster.taskRoleArn,
+  ])
   .apply(([tableArn, clusterArn, taskDefinitionArn, executionRoleArn, taskRoleArn]) => ({
     tableArn,
     clusterArn,

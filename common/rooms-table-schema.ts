@@ -49,7 +49,10 @@ export function createTableRequest(tableName: string, schema: TableSchema = ROOM
   return {
     TableName: tableName,
     BillingMode: "PAY_PER_REQUEST" as const,
-    AttributeDefinitions: schema.attributes.map((a) => ({ AttributeName: a.name, AttributeType: a.type })),
+    AttributeDefinitions: schema.attributes.map((a) => ({
+      AttributeName: a.name,
+      AttributeType: a.type,
+    })),
     KeySchema: [{ AttributeName: schema.hashKey, KeyType: "HASH" as const }],
     GlobalSecondaryIndexes: schema.indexes.map((index) => ({
       IndexName: index.name,

@@ -30,8 +30,8 @@ function noFleet(functionName: string): Fleet {
 
 /* eslint-disable @typescript-eslint/no-require-imports -- lazy loading is the point here */
 function roomStore(): DynamoDbRoomStore {
-  const dynamodb: typeof import("@aws-sdk/client-dynamodb") = require("@aws-sdk/client-dynamodb");
-  const lib: typeof import("@aws-sdk/lib-dynamodb") = require("@aws-sdk/lib-dynamodb");
+  const dynamodb = require("@aws-sdk/client-dynamodb") as typeof import("@aws-sdk/client-dynamodb");
+  const lib = require("@aws-sdk/lib-dynamodb") as typeof import("@aws-sdk/lib-dynamodb");
   const client: DynamoDBClient = new dynamodb.DynamoDBClient({});
   const db: DynamoDBDocumentClient = lib.DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
@@ -40,15 +40,18 @@ function roomStore(): DynamoDbRoomStore {
 }
 
 function ecsFleet(): Fleet {
-  const ecs: typeof import("@aws-sdk/client-ecs") = require("@aws-sdk/client-ecs");
+  const ecs = require("@aws-sdk/client-ecs") as typeof import("@aws-sdk/client-ecs");
   return new EcsFleet(readFleetSettings(process.env), new ecs.ECSClient({}));
 }
 
 /** The task-events function only resolves public IPs: EC2, and no ECS. */
 function addressOnlyFleet(): Fleet {
-  const ec2: typeof import("@aws-sdk/client-ec2") = require("@aws-sdk/client-ec2");
+  const ec2 = require("@aws-sdk/client-ec2") as typeof import("@aws-sdk/client-ec2");
   const client: EC2Client = new ec2.EC2Client({});
-  return { ...noFleet("task_events"), resolveAddress: eniAddressResolver(client, readRoomSettings(process.env).gamePort) };
+  return {
+    ...noFleet("task_events"),
+    resolveAddress: eniAddressResolver(client, readRoomSettings(process.env).gamePort),
+  };
 }
 /* eslint-enable @typescript-eslint/no-require-imports */
 

@@ -77,7 +77,10 @@ export interface Fleet {
   /** Our servers that have not stopped. */
   listActive(): Promise<FleetServer[]>;
   /** The address players join, for a server that has reached RUNNING. */
-  resolveAddress(change: { serverId: string; networkInterfaceId?: string }): Promise<ServerAddress | undefined>;
+  resolveAddress(change: {
+    serverId: string;
+    networkInterfaceId?: string;
+  }): Promise<ServerAddress | undefined>;
 }
 
 export interface Logger {

@@ -1,4 +1,5 @@
 import { ENV_NAMES } from "../common/env-names";
+import type { EcsFleetSettings } from "./aws/ecs-fleet";
 import type { RoomSettings } from "./ports";
 
 type Env = Record<string, string | undefined>;
@@ -11,7 +12,8 @@ function required(env: Env, name: string): string {
 
 function positiveInteger(env: Env, name: string): number {
   const value = Number(required(env, name));
-  if (!Number.isInteger(value) || value < 0) throw new Error(`Environment variable ${name} must be a whole number.`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`Environment variable ${name} must be a whole number.`);
   return value;
 }
 
@@ -31,10 +33,12 @@ export function readTableName(env: Env): string {
 }
 
 /** Where and how room tasks run, for the ECS fleet. */
-export function readFleetSettings(env: Env) {
+export function readFleetSettings(env: Env): EcsFleetSettings {
   const capacityProvider = required(env, ENV_NAMES.capacityProvider);
   if (capacityProvider !== "FARGATE" && capacityProvider !== "FARGATE_SPOT") {
-    throw new Error(`Environment variable ${ENV_NAMES.capacityProvider} must be FARGATE or FARGATE_SPOT.`);
+    throw new Error(
+      `Environment variable ${ENV_NAMES.capacityProvider} must be FARGATE or FARGATE_SPOT.`,
+    );
   }
   return {
     clusterArn: required(env, ENV_NAMES.clusterArn),
@@ -43,7 +47,7 @@ export function readFleetSettings(env: Env) {
     containerName: required(env, ENV_NAMES.containerName),
     subnetIds: required(env, ENV_NAMES.subnetIds).split(","),
     securityGroupId: required(env, ENV_NAMES.securityGroupId),
-    capacityProvider: capacityProvider as "FARGATE" | "FARGATE_SPOT",
+    capacityProvider,
     gamePort: positiveInteger(env, ENV_NAMES.gamePort),
   };
 }

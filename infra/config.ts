@@ -25,9 +25,24 @@ export interface StackConfig {
 
 /** Every key this program reads; each is declared in Pulumi.yaml (a test checks it). */
 export const CONFIG_KEYS = [
-  "maxRooms", "taskCpu", "taskMemory", "gamePort", "gameProtocol", "emptyServerTimeoutSeconds",
-  "useSpot", "logRetentionDays", "throttleRate", "throttleBurst", "corsOrigins", "vpcMode", "vpcCidr",
-  "reconcileMinutes", "stuckAfterMinutes", "imagesToKeep", "protectData", "alarmEmail",
+  "maxRooms",
+  "taskCpu",
+  "taskMemory",
+  "gamePort",
+  "gameProtocol",
+  "emptyServerTimeoutSeconds",
+  "useSpot",
+  "logRetentionDays",
+  "throttleRate",
+  "throttleBurst",
+  "corsOrigins",
+  "vpcMode",
+  "vpcCidr",
+  "reconcileMinutes",
+  "stuckAfterMinutes",
+  "imagesToKeep",
+  "protectData",
+  "alarmEmail",
 ] as const;
 
 type RawConfig = Partial<Record<(typeof CONFIG_KEYS)[number], string>>;
@@ -37,25 +52,44 @@ export function fargateMemoryOptions(cpu: number): number[] {
   const range = (min: number, max: number, step: number) =>
     Array.from({ length: (max - min) / step + 1 }, (_, i) => min + i * step);
   switch (cpu) {
-    case 256: return [512, 1024, 2048];
-    case 512: return range(1024, 4096, 1024);
-    case 1024: return range(2048, 8192, 1024);
-    case 2048: return range(4096, 16384, 1024);
-    case 4096: return range(8192, 30720, 1024);
-    case 8192: return range(16384, 61440, 4096);
-    case 16384: return range(32768, 122880, 8192);
-    default: return [];
+    case 256:
+      return [512, 1024, 2048];
+    case 512:
+      return range(1024, 4096, 1024);
+    case 1024:
+      return range(2048, 8192, 1024);
+    case 2048:
+      return range(4096, 16384, 1024);
+    case 4096:
+      return range(8192, 30720, 1024);
+    case 8192:
+      return range(16384, 61440, 4096);
+    case 16384:
+      return range(32768, 122880, 8192);
+    default:
+      return [];
   }
 }
 
 /** Retention values CloudWatch Logs accepts. */
-const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
+];
 
 function integer(raw: RawConfig, key: keyof RawConfig, min: number, max: number): number {
   const text = raw[key];
   const value = Number(text);
-  if (text === undefined || text.trim() === "" || !Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`Config "${key}" must be a whole number from ${min} to ${max}; got ${JSON.stringify(text)}.`);
+  if (
+    text === undefined ||
+    text.trim() === "" ||
+    !Number.isInteger(value) ||
+    value < min ||
+    value > max
+  ) {
+    throw new Error(
+      `Config "${key}" must be a whole number from ${min} to ${max}; got ${JSON.stringify(text)}.`,
+    );
   }
   return value;
 }
@@ -63,7 +97,9 @@ function integer(raw: RawConfig, key: keyof RawConfig, min: number, max: number)
 function oneOf<T extends string>(raw: RawConfig, key: keyof RawConfig, allowed: readonly T[]): T {
   const value = raw[key];
   if (!allowed.includes(value as T)) {
-    throw new Error(`Config "${key}" must be one of ${allowed.join(", ")}; got ${JSON.stringify(value)}.`);
+    throw new Error(
+      `Config "${key}" must be one of ${allowed.join(", ")}; got ${JSON.stringify(value)}.`,
+    );
   }
   return value as T;
 }
@@ -79,10 +115,16 @@ function stringList(raw: RawConfig, key: keyof RawConfig): string[] {
   } catch {
     value = undefined;
   }
-  if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === "string" && v !== "")) {
-    throw new Error(`Config "${key}" must be a non-empty list of strings; got ${JSON.stringify(raw[key])}.`);
+  if (
+    !Array.isArray(value) ||
+    value.length === 0 ||
+    !value.every((v) => typeof v === "string" && v !== "")
+  ) {
+    throw new Error(
+      `Config "${key}" must be a non-empty list of strings; got ${JSON.stringify(raw[key])}.`,
+    );
   }
-  return value;
+  return value as string[];
 }
 
 /** Checks raw config values (strings, as Pulumi stores them) and fails early with clear messages. */
@@ -90,7 +132,9 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
   const taskCpu = integer(raw, "taskCpu", 256, 16384);
   const memoryOptions = fargateMemoryOptions(taskCpu);
   if (memoryOptions.length === 0) {
-    throw new Error(`Config "taskCpu" must be one of 256, 512, 1024, 2048, 4096, 8192, 16384; got ${taskCpu}.`);
+    throw new Error(
+      `Config "taskCpu" must be one of 256, 512, 1024, 2048, 4096, 8192, 16384; got ${taskCpu}.`,
+    );
   }
   const taskMemory = integer(raw, "taskMemory", 512, 122880);
   if (!memoryOptions.includes(taskMemory)) {
@@ -100,15 +144,21 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
   }
   const logRetentionDays = integer(raw, "logRetentionDays", 1, 3653);
   if (!LOG_RETENTION_DAYS.includes(logRetentionDays)) {
-    throw new Error(`Config "logRetentionDays" must be one of ${LOG_RETENTION_DAYS.join(", ")}; got ${logRetentionDays}.`);
+    throw new Error(
+      `Config "logRetentionDays" must be one of ${LOG_RETENTION_DAYS.join(", ")}; got ${logRetentionDays}.`,
+    );
   }
   const alarmEmail = raw.alarmEmail?.trim();
   if (alarmEmail && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
-    throw new Error(`Config "alarmEmail" must be an email address; got ${JSON.stringify(alarmEmail)}.`);
+    throw new Error(
+      `Config "alarmEmail" must be an email address; got ${JSON.stringify(alarmEmail)}.`,
+    );
   }
   const vpcCidr = raw.vpcCidr ?? "";
   if (!/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/.test(vpcCidr)) {
-    throw new Error(`Config "vpcCidr" must be an IPv4 CIDR block from /16 to /24; got ${JSON.stringify(vpcCidr)}.`);
+    throw new Error(
+      `Config "vpcCidr" must be an IPv4 CIDR block from /16 to /24; got ${JSON.stringify(vpcCidr)}.`,
+    );
   }
   return {
     maxRooms: integer(raw, "maxRooms", 1, 5000),

@@ -19,13 +19,22 @@ export function buildGameContainerDefinitions(settings: GameContainerSettings) {
       name: GAME_CONTAINER_NAME,
       image: settings.image,
       essential: true,
-      command: [`--empty-server-timeout=${settings.emptyServerTimeoutSeconds}`, `--port=${settings.gamePort}`],
+      command: [
+        `--empty-server-timeout=${settings.emptyServerTimeoutSeconds}`,
+        `--port=${settings.gamePort}`,
+      ],
       environment: [
         { name: "GAME_PORT", value: String(settings.gamePort) },
         { name: "GAME_PROTOCOL", value: settings.gameProtocol },
         { name: "GAME_PACK_PATH", value: GAME_PACK_PATH },
       ],
-      portMappings: [{ containerPort: settings.gamePort, hostPort: settings.gamePort, protocol: settings.gameProtocol }],
+      portMappings: [
+        {
+          containerPort: settings.gamePort,
+          hostPort: settings.gamePort,
+          protocol: settings.gameProtocol,
+        },
+      ],
       // Godot gets SIGTERM first and this long to leave cleanly before SIGKILL.
       stopTimeout: 30,
       logConfiguration: {

@@ -25,7 +25,8 @@ function listFiles(directory: string): string[] {
     .sort((a, b) => a.name.localeCompare(b.name))
     .flatMap((entry) => {
       const path = join(directory, entry.name);
-      if (entry.isDirectory()) return entry.name === ".godot" || entry.name === ".import" ? [] : listFiles(path);
+      if (entry.isDirectory())
+        return entry.name === ".godot" || entry.name === ".import" ? [] : listFiles(path);
       return entry.isFile() ? [path] : [];
     });
 }

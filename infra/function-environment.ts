@@ -16,7 +16,9 @@ export interface RoomsEnvironmentValues {
 }
 
 /** The functions' environment, under the names handlers/settings.ts reads. */
-export function roomsEnvironment(values: RoomsEnvironmentValues): Record<string, pulumi.Input<string>> {
+export function roomsEnvironment(
+  values: RoomsEnvironmentValues,
+): Record<string, pulumi.Input<string>> {
   return {
     [ENV_NAMES.tableName]: values.tableName,
     [ENV_NAMES.maxRooms]: String(values.maxRooms),

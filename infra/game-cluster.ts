@@ -33,13 +33,21 @@ export class GameCluster extends pulumi.ComponentResource {
     if (!Number.isInteger(args.gamePort) || args.gamePort < 1 || args.gamePort > 65535) {
       throw new Error(`gamePort must be from 1 to 65535; got ${args.gamePort}.`);
     }
-    const cluster = new aws.ecs.Cluster(name, { settings: [{ name: "containerInsights", value: "disabled" }] }, { parent: this });
+    const cluster = new aws.ecs.Cluster(
+      name,
+      { settings: [{ name: "containerInsights", value: "disabled" }] },
+      { parent: this },
+    );
     new aws.ecs.ClusterCapacityProviders(
       name,
       { clusterName: cluster.name, capacityProviders: ["FARGATE", "FARGATE_SPOT"] },
       { parent: this },
     );
-    const logGroup = new aws.cloudwatch.LogGroup(`${name}-rooms`, { retentionInDays: logRetentionDays }, { parent: this });
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-rooms`,
+      { retentionInDays: logRetentionDays },
+      { parent: this },
+    );
     const securityGroup = new aws.ec2.SecurityGroup(
       `${name}-rooms`,
       {
@@ -55,7 +63,16 @@ export class GameCluster extends pulumi.ComponentResource {
             ipv6CidrBlocks: ["::/0"],
           },
         ],
-        egress: [{ description: "all out", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] }],
+        egress: [
+          {
+            description: "all out",
+            protocol: "-1",
+            fromPort: 0,
+            toPort: 0,
+            cidrBlocks: ["0.0.0.0/0"],
+            ipv6CidrBlocks: ["::/0"],
+          },
+        ],
       },
       { parent: this },
     );
@@ -70,7 +87,9 @@ export class GameCluster extends pulumi.ComponentResource {
         role: executionRole.id,
         policy: pulumi
           .all([args.repositoryArn, logGroup.arn])
-          .apply(([repositoryArn, logGroupArn]) => JSON.stringify(buildTaskExecutionPolicy({ repositoryArn, logGroupArn }))),
+          .apply(([repositoryArn, logGroupArn]) =>
+            JSON.stringify(buildTaskExecutionPolicy({ repositoryArn, logGroupArn })),
+          ),
       },
       { parent: this },
     );

@@ -25,7 +25,8 @@ export class GameImage extends pulumi.ComponentResource {
     super("godot-rooms:index:GameImage", name, {}, opts);
     const imagesToKeep = args.imagesToKeep ?? 10;
     const forceDelete = args.forceDelete ?? true;
-    if (!Number.isInteger(imagesToKeep) || imagesToKeep < 1) throw new Error("imagesToKeep must be a whole number of at least 1.");
+    if (!Number.isInteger(imagesToKeep) || imagesToKeep < 1)
+      throw new Error("imagesToKeep must be a whole number of at least 1.");
     const tag = contentTag(args.context);
 
     const repository = new aws.ecr.Repository(
@@ -42,7 +43,10 @@ export class GameImage extends pulumi.ComponentResource {
       { repository: repository.name, policy: JSON.stringify(keepLastImagesPolicy(imagesToKeep)) },
       { parent: this },
     );
-    const credentials = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, { parent: this });
+    const credentials = aws.ecr.getAuthorizationTokenOutput(
+      { registryId: repository.registryId },
+      { parent: this },
+    );
     const image = new docker.Image(
       name,
       {
@@ -61,7 +65,11 @@ export class GameImage extends pulumi.ComponentResource {
     this.repositoryUrl = repository.repositoryUrl;
     this.repositoryArn = repository.arn;
     this.imageRef = image.imageName;
-    this.registerOutputs({ repositoryUrl: this.repositoryUrl, repositoryArn: this.repositoryArn, imageRef: this.imageRef });
+    this.registerOutputs({
+      repositoryUrl: this.repositoryUrl,
+      repositoryArn: this.repositoryArn,
+      imageRef: this.imageRef,
+    });
   }
 }
 

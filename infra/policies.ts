@@ -24,7 +24,12 @@ export function assumeRolePolicy(service: "lambda.amazonaws.com" | "ecs-tasks.am
 
 /** What each function does with the table; no Scan on request paths. */
 export const TABLE_ACTIONS = {
-  create_server: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+  create_server: [
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+  ],
   get_servers: ["dynamodb:GetItem", "dynamodb:Query"],
   stop_server: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
   task_events: ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
@@ -79,7 +84,13 @@ function ecsStatements(fn: RoomsFunction, arns: FunctionPolicyArns): PolicyState
     case "reconciler":
       return [
         // ListTasks has no task resource to name; the cluster condition scopes it.
-        { Sid: "ListRoomTasks", Effect: "Allow", Action: ["ecs:ListTasks"], Resource: "*", Condition: onCluster(arns.clusterArn) },
+        {
+          Sid: "ListRoomTasks",
+          Effect: "Allow",
+          Action: ["ecs:ListTasks"],
+          Resource: "*",
+          Condition: onCluster(arns.clusterArn),
+        },
         {
           Sid: "DescribeAndStopRoomTasks",
           Effect: "Allow",
@@ -90,7 +101,14 @@ function ecsStatements(fn: RoomsFunction, arns: FunctionPolicyArns): PolicyState
       ];
     case "task_events":
       // DescribeNetworkInterfaces supports no resource-level permissions: it needs "*".
-      return [{ Sid: "ReadTaskPublicIp", Effect: "Allow", Action: ["ec2:DescribeNetworkInterfaces"], Resource: "*" }];
+      return [
+        {
+          Sid: "ReadTaskPublicIp",
+          Effect: "Allow",
+          Action: ["ec2:DescribeNetworkInterfaces"],
+          Resource: "*",
+        },
+      ];
     default:
       return [];
   }
@@ -105,7 +123,8 @@ export function buildFunctionPolicy(fn: RoomsFunction, arns: FunctionPolicyArns)
         Sid: "RoomsTable",
         Effect: "Allow",
         Action: [...TABLE_ACTIONS[fn]],
-        Resource: fn === "get_servers" ? [arns.tableArn, `${arns.tableArn}/index/*`] : arns.tableArn,
+        Resource:
+          fn === "get_servers" ? [arns.tableArn, `${arns.tableArn}/index/*`] : arns.tableArn,
       },
       ...ecsStatements(fn, arns),
       {
@@ -119,7 +138,10 @@ export function buildFunctionPolicy(fn: RoomsFunction, arns: FunctionPolicyArns)
 }
 
 /** The execution role of room tasks: pull this repository's image, write this log group. */
-export function buildTaskExecutionPolicy(arns: { repositoryArn: string; logGroupArn: string }): PolicyDocument {
+export function buildTaskExecutionPolicy(arns: {
+  repositoryArn: string;
+  logGroupArn: string;
+}): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
@@ -128,7 +150,11 @@ export function buildTaskExecutionPolicy(arns: { repositoryArn: string; logGroup
       {
         Sid: "PullGameImage",
         Effect: "Allow",
-        Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+        Action: [
+          "ecr:BatchCheckLayerAvailability",
+          "ecr:BatchGetImage",
+          "ecr:GetDownloadUrlForLayer",
+        ],
         Resource: arns.repositoryArn,
       },
       {

@@ -16,7 +16,12 @@ export interface RoomsApiArgs {
 
 /** The routes of the TetraForce contract, each its own function. */
 export const ROOMS_ROUTES = [
-  { routeKey: "POST /create_server", kind: "create_server", factory: createServerFactory, timeout: 15 },
+  {
+    routeKey: "POST /create_server",
+    kind: "create_server",
+    factory: createServerFactory,
+    timeout: 15,
+  },
   { routeKey: "GET /get_servers", kind: "get_servers", factory: getServersFactory, timeout: 10 },
   { routeKey: "POST /stop_server", kind: "stop_server", factory: stopServerFactory, timeout: 10 },
 ] as const;
@@ -30,7 +35,8 @@ export class RoomsApi extends pulumi.ComponentResource {
   constructor(name: string, args: RoomsApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("godot-rooms:index:RoomsApi", name, {}, opts);
     const logRetentionDays = args.logRetentionDays ?? 14;
-    if (args.throttleRate < 1 || args.throttleBurst < 1) throw new Error("throttleRate and throttleBurst must be at least 1.");
+    if (args.throttleRate < 1 || args.throttleBurst < 1)
+      throw new Error("throttleRate and throttleBurst must be at least 1.");
     const api = new aws.apigatewayv2.Api(
       name,
       {
@@ -44,7 +50,11 @@ export class RoomsApi extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const accessLogs = new aws.cloudwatch.LogGroup(`${name}-access`, { retentionInDays: logRetentionDays }, { parent: this });
+    const accessLogs = new aws.cloudwatch.LogGroup(
+      `${name}-access`,
+      { retentionInDays: logRetentionDays },
+      { parent: this },
+    );
     const routes = ROOMS_ROUTES.map((route) => {
       const fn = new RoomsFunction(
         `${name}-${route.kind.replace("_", "-")}`,
@@ -60,12 +70,21 @@ export class RoomsApi extends pulumi.ComponentResource {
       );
       const integration = new aws.apigatewayv2.Integration(
         `${name}-${route.kind}`,
-        { apiId: api.id, integrationType: "AWS_PROXY", integrationUri: fn.functionArn, payloadFormatVersion: "2.0" },
+        {
+          apiId: api.id,
+          integrationType: "AWS_PROXY",
+          integrationUri: fn.functionArn,
+          payloadFormatVersion: "2.0",
+        },
         { parent: this },
       );
       const apiRoute = new aws.apigatewayv2.Route(
         `${name}-${route.kind}`,
-        { apiId: api.id, routeKey: route.routeKey, target: pulumi.interpolate`integrations/${integration.id}` },
+        {
+          apiId: api.id,
+          routeKey: route.routeKey,
+          target: pulumi.interpolate`integrations/${integration.id}`,
+        },
         { parent: this },
       );
       const [method, path] = route.routeKey.split(" ");
@@ -87,7 +106,10 @@ export class RoomsApi extends pulumi.ComponentResource {
         apiId: api.id,
         name: "$default",
         autoDeploy: true,
-        defaultRouteSettings: { throttlingRateLimit: args.throttleRate, throttlingBurstLimit: args.throttleBurst },
+        defaultRouteSettings: {
+          throttlingRateLimit: args.throttleRate,
+          throttlingBurstLimit: args.throttleBurst,
+        },
         accessLogSettings: {
           destinationArn: accessLogs.arn,
           format: JSON.stringify({

@@ -1,6 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assumeRolePolicy, buildFunctionPolicy, type FunctionPolicyArns, type RoomsFunction as FunctionKind } from "./policies";
+import {
+  assumeRolePolicy,
+  buildFunctionPolicy,
+  type FunctionPolicyArns,
+  type RoomsFunction as FunctionKind,
+} from "./policies";
 import { LAMBDA_RUNTIME, RUNTIME_PROVIDED_PACKAGES } from "./lambda-packaging";
 
 export interface RoomsFunctionArgs {
@@ -32,7 +37,11 @@ export class RoomsFunction extends pulumi.ComponentResource {
     const logRetentionDays = args.logRetentionDays ?? 14;
     const memorySize = args.memorySize ?? 256;
     const timeout = args.timeout ?? 10;
-    const logGroup = new aws.cloudwatch.LogGroup(name, { retentionInDays: logRetentionDays }, { parent: this });
+    const logGroup = new aws.cloudwatch.LogGroup(
+      name,
+      { retentionInDays: logRetentionDays },
+      { parent: this },
+    );
     const role = new aws.iam.Role(
       `${name}-role`,
       { assumeRolePolicy: JSON.stringify(assumeRolePolicy("lambda.amazonaws.com")) },
@@ -44,7 +53,9 @@ export class RoomsFunction extends pulumi.ComponentResource {
         role: role.id,
         policy: pulumi
           .all([args.policyArns, logGroup.arn])
-          .apply(([arns, logGroupArn]) => JSON.stringify(buildFunctionPolicy(args.kind, { ...arns, logGroupArn }))),
+          .apply(([arns, logGroupArn]) =>
+            JSON.stringify(buildFunctionPolicy(args.kind, { ...arns, logGroupArn })),
+          ),
       },
       { parent: this },
     );
@@ -58,7 +69,12 @@ export class RoomsFunction extends pulumi.ComponentResource {
         memorySize,
         timeout,
         environment: { variables: args.environment },
-        loggingConfig: { logFormat: "JSON", logGroup: logGroup.name, applicationLogLevel: "INFO", systemLogLevel: "WARN" },
+        loggingConfig: {
+          logFormat: "JSON",
+          logGroup: logGroup.name,
+          applicationLogLevel: "INFO",
+          systemLogLevel: "WARN",
+        },
         codePathOptions: { extraExcludePackages: RUNTIME_PROVIDED_PACKAGES },
       },
       { parent: this, dependsOn: [policy] },

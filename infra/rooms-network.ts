@@ -16,7 +16,8 @@ export function publicSubnetCidrs(vpcCidr: string): [string, string] {
   const subnetPrefix = Math.max(prefix + 1, 24);
   const size = 2 ** (32 - subnetPrefix);
   const base = ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
-  const toCidr = (n: number) => `${[n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".")}/${subnetPrefix}`;
+  const toCidr = (n: number) =>
+    `${[n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".")}/${subnetPrefix}`;
   return [toCidr(base), toCidr(base + size)];
 }
 
@@ -37,25 +38,51 @@ export class RoomsNetwork extends pulumi.ComponentResource {
       this.vpcId = vpc.id;
       // Default subnets (default-for-az) are public: the default VPC routes them to its gateway.
       this.subnetIds = aws.ec2.getSubnetsOutput(
-        { filters: [{ name: "vpc-id", values: [vpc.id] }, { name: "default-for-az", values: ["true"] }] },
+        {
+          filters: [
+            { name: "vpc-id", values: [vpc.id] },
+            { name: "default-for-az", values: ["true"] },
+          ],
+        },
         { parent: this },
       ).ids;
     } else {
-      const vpc = new aws.ec2.Vpc(name, { cidrBlock, enableDnsHostnames: true, enableDnsSupport: true, tags: { Name: name } }, { parent: this });
-      const gateway = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: { Name: name } }, { parent: this });
+      const vpc = new aws.ec2.Vpc(
+        name,
+        { cidrBlock, enableDnsHostnames: true, enableDnsSupport: true, tags: { Name: name } },
+        { parent: this },
+      );
+      const gateway = new aws.ec2.InternetGateway(
+        `${name}-igw`,
+        { vpcId: vpc.id, tags: { Name: name } },
+        { parent: this },
+      );
       const routes = new aws.ec2.RouteTable(
         `${name}-public`,
-        { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: gateway.id }], tags: { Name: `${name}-public` } },
+        {
+          vpcId: vpc.id,
+          routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: gateway.id }],
+          tags: { Name: `${name}-public` },
+        },
         { parent: this },
       );
       const zones = aws.getAvailabilityZonesOutput({ state: "available" }, { parent: this }).names;
       const subnets = publicSubnetCidrs(cidrBlock).map((cidr, i) => {
         const subnet = new aws.ec2.Subnet(
           `${name}-public-${i}`,
-          { vpcId: vpc.id, cidrBlock: cidr, availabilityZone: zones[i], tags: { Name: `${name}-public-${i}` } },
+          {
+            vpcId: vpc.id,
+            cidrBlock: cidr,
+            availabilityZone: zones[i],
+            tags: { Name: `${name}-public-${i}` },
+          },
           { parent: this },
         );
-        new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: subnet.id, routeTableId: routes.id }, { parent: this });
+        new aws.ec2.RouteTableAssociation(
+          `${name}-public-${i}`,
+          { subnetId: subnet.id, routeTableId: routes.id },
+          { parent: this },
+        );
         return subnet;
       });
       this.vpcId = vpc.id;

@@ -29,7 +29,8 @@ export class TaskEvents extends pulumi.ComponentResource {
     super("godot-rooms:index:TaskEvents", name, {}, opts);
     const reconcileMinutes = args.reconcileMinutes ?? 5;
     const logRetentionDays = args.logRetentionDays ?? 14;
-    if (!Number.isInteger(reconcileMinutes) || reconcileMinutes < 1) throw new Error("reconcileMinutes must be at least 1.");
+    if (!Number.isInteger(reconcileMinutes) || reconcileMinutes < 1)
+      throw new Error("reconcileMinutes must be at least 1.");
 
     const deadLetters = new aws.sqs.Queue(
       `${name}-dlq`,
@@ -38,14 +39,22 @@ export class TaskEvents extends pulumi.ComponentResource {
     );
     const handler = new RoomsFunction(
       name,
-      { kind: "task_events", factory: taskEventsFactory, environment: args.environment, policyArns: args.policyArns, logRetentionDays },
+      {
+        kind: "task_events",
+        factory: taskEventsFactory,
+        environment: args.environment,
+        policyArns: args.policyArns,
+        logRetentionDays,
+      },
       { parent: this },
     );
     const rule = new aws.cloudwatch.EventRule(
       name,
       {
         description: "ECS task state changes of game rooms in this cluster",
-        eventPattern: pulumi.output(args.clusterArn).apply((arn) => JSON.stringify(taskStateChangePattern(arn))),
+        eventPattern: pulumi
+          .output(args.clusterArn)
+          .apply((arn) => JSON.stringify(taskStateChangePattern(arn))),
       },
       { parent: this },
     );
@@ -61,7 +70,12 @@ export class TaskEvents extends pulumi.ComponentResource {
     );
     new aws.lambda.Permission(
       name,
-      { action: "lambda:InvokeFunction", function: handler.functionName, principal: "events.amazonaws.com", sourceArn: rule.arn },
+      {
+        action: "lambda:InvokeFunction",
+        function: handler.functionName,
+        principal: "events.amazonaws.com",
+        sourceArn: rule.arn,
+      },
       { parent: this },
     );
 
@@ -81,7 +95,8 @@ export class TaskEvents extends pulumi.ComponentResource {
       `${name}-reconcile`,
       {
         description: "Reconcile rooms with their tasks",
-        scheduleExpression: reconcileMinutes === 1 ? "rate(1 minute)" : `rate(${reconcileMinutes} minutes)`,
+        scheduleExpression:
+          reconcileMinutes === 1 ? "rate(1 minute)" : `rate(${reconcileMinutes} minutes)`,
       },
       { parent: this },
     );
@@ -97,7 +112,12 @@ export class TaskEvents extends pulumi.ComponentResource {
     );
     new aws.lambda.Permission(
       `${name}-reconcile`,
-      { action: "lambda:InvokeFunction", function: reconciler.functionName, principal: "events.amazonaws.com", sourceArn: schedule.arn },
+      {
+        action: "lambda:InvokeFunction",
+        function: reconciler.functionName,
+        principal: "events.amazonaws.com",
+        sourceArn: schedule.arn,
+      },
       { parent: this },
     );
     new aws.sqs.QueuePolicy(
@@ -107,7 +127,9 @@ export class TaskEvents extends pulumi.ComponentResource {
         policy: pulumi
           .all([deadLetters.arn, rule.arn, schedule.arn])
           .apply(([queueArn, ruleArn, scheduleArn]) =>
-            JSON.stringify(buildDeadLetterQueuePolicy({ queueArn, ruleArns: [ruleArn, scheduleArn] })),
+            JSON.stringify(
+              buildDeadLetterQueuePolicy({ queueArn, ruleArns: [ruleArn, scheduleArn] }),
+            ),
           ),
       },
       { parent: this },

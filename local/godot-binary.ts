@@ -31,7 +31,10 @@ function executable(path: string): string | undefined {
 }
 
 function onPath(name: string, pathVariable: string): string | undefined {
-  return pathVariable.split(delimiter).map((dir) => executable(join(dir, name))).find(Boolean);
+  return pathVariable
+    .split(delimiter)
+    .map((dir) => executable(join(dir, name)))
+    .find(Boolean);
 }
 
 /** Finds Godot: the option, else $GODOT_BIN, else godot, godot3-server or godot4 on PATH; reads its major version. */
@@ -42,14 +45,22 @@ export function findGodot(option?: string, env: NodeJS.ProcessEnv = process.env)
       ? executable(chosen)
       : onPath(chosen, env.PATH ?? "")
     : CANDIDATES.map((c) => onPath(c, env.PATH ?? "")).find(Boolean);
-  if (!path) throw new GodotNotFoundError(chosen ? `Godot binary "${chosen}" was not found.` : `No Godot binary (${CANDIDATES.join(", ")}) is on PATH.`);
+  if (!path)
+    throw new GodotNotFoundError(
+      chosen
+        ? `Godot binary "${chosen}" was not found.`
+        : `No Godot binary (${CANDIDATES.join(", ")}) is on PATH.`,
+    );
   // Godot 3 prints its version and exits 255: read what it printed, whatever the exit code.
   const probe = spawnSync(path, ["--version"], { encoding: "utf8", timeout: 10_000 });
   const version = (probe.stdout ?? "").trim().split("\n").pop() ?? "";
   if (probe.error || !version) {
-    throw new GodotNotFoundError(`"${path}" did not run as Godot (${probe.error?.message ?? "it printed no version"}).`);
+    throw new GodotNotFoundError(
+      `"${path}" did not run as Godot (${probe.error?.message ?? "it printed no version"}).`,
+    );
   }
   const major = Number(/^(\d+)\./.exec(version)?.[1]);
-  if (major !== 3 && major !== 4) throw new GodotNotFoundError(`"${path}" reports version "${version}"; Godot 3 or 4 is needed.`);
+  if (major !== 3 && major !== 4)
+    throw new GodotNotFoundError(`"${path}" reports version "${version}"; Godot 3 or 4 is needed.`);
   return { path, major, version };
 }

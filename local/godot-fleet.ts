@@ -44,7 +44,9 @@ export class GodotFleet implements Fleet {
   async start(request: ServerStart): Promise<string> {
     const port = await this.options.allocatePort();
     const serverId = `local:task/${randomBytes(8).toString("hex")}`;
-    const target = this.options.packPath ? ["--main-pack", this.options.packPath] : ["--path", this.options.projectPath];
+    const target = this.options.packPath
+      ? ["--main-pack", this.options.packPath]
+      : ["--path", this.options.projectPath];
     const args = [
       ...(this.options.godot.major === 4 ? ["--headless"] : []),
       ...target,
@@ -55,7 +57,18 @@ export class GodotFleet implements Fleet {
       env: { ...process.env, [ROOM_NAME_ENV]: request.name },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    const server: LocalServer = { serverId, roomId: request.roomId, name: request.name, port, process: child, version: 0, players: 0, listening: false, stopped: false, output: [] };
+    const server: LocalServer = {
+      serverId,
+      roomId: request.roomId,
+      name: request.name,
+      port,
+      process: child,
+      version: 0,
+      players: 0,
+      listening: false,
+      stopped: false,
+      output: [],
+    };
     this.servers.set(serverId, server);
     this.watch(server);
     this.options.log.info("room server starting", { room: request.name, port });
@@ -63,7 +76,10 @@ export class GodotFleet implements Fleet {
     // Godot given a broken pack does not exit: it idles without a scene. Treat silence as failure.
     setTimeout(() => {
       if (server.listening || server.stopped) return;
-      this.options.log.warn("room server did not start listening; stopping it", { room: request.name, port });
+      this.options.log.warn("room server did not start listening; stopping it", {
+        room: request.name,
+        port,
+      });
       server.process.kill("SIGKILL");
     }, this.options.startTimeoutSeconds * 1000).unref();
     return serverId;
@@ -103,7 +119,9 @@ export class GodotFleet implements Fleet {
   }
 
   get pids(): number[] {
-    return [...this.servers.values()].filter((s) => !s.stopped && s.process.pid).map((s) => s.process.pid as number);
+    return [...this.servers.values()]
+      .filter((s) => !s.stopped && s.process.pid)
+      .map((s) => s.process.pid as number);
   }
 
   private watch(server: LocalServer) {
@@ -114,13 +132,23 @@ export class GodotFleet implements Fleet {
       buffer = lines.pop() ?? "";
       for (const line of lines) this.onLine(server, line);
     });
-    server.process.stderr!.on("data", (chunk: Buffer) => server.output.push(chunk.toString("utf8")));
+    server.process.stderr!.on("data", (chunk: Buffer) =>
+      server.output.push(chunk.toString("utf8")),
+    );
     server.process.on("error", (error) => server.output.push(String(error)));
     server.process.on("exit", (code, signal) => {
       server.stopped = true;
-      const why = code === 0 ? "exited" : `failed (${code === null ? `killed by ${signal}` : `exit ${code}`})`;
-      const tail = code === 0 ? {} : { output: server.output.join("").split("\n").slice(-8).join("\n") };
-      this.options.log[code === 0 ? "info" : "warn"](`room server ${why}`, { room: server.name, port: server.port, ...tail });
+      const why =
+        code === 0
+          ? "exited"
+          : `failed (${code === null ? `killed by ${signal}` : `exit ${code}`})`;
+      const tail =
+        code === 0 ? {} : { output: server.output.join("").split("\n").slice(-8).join("\n") };
+      this.options.log[code === 0 ? "info" : "warn"](`room server ${why}`, {
+        room: server.name,
+        port: server.port,
+        ...tail,
+      });
       this.emit(server, "STOPPED", code === 0 ? "EssentialContainerExited" : "TaskFailedToStart");
     });
   }
@@ -130,7 +158,7 @@ export class GodotFleet implements Fleet {
     if (!line.startsWith("{")) return;
     let entry: { event?: string; players?: number };
     try {
-      entry = JSON.parse(line);
+      entry = JSON.parse(line) as { event?: string; players?: number };
     } catch {
       return;
     }
@@ -138,11 +166,19 @@ export class GodotFleet implements Fleet {
       server.listening = true;
       this.emit(server, "RUNNING");
     }
-    if ((entry.event === "player joined" || entry.event === "player left") && typeof entry.players === "number") {
+    if (
+      (entry.event === "player joined" || entry.event === "player left") &&
+      typeof entry.players === "number"
+    ) {
       server.players = entry.players;
-      this.options.log.info(entry.event, { room: server.name, port: server.port, players: entry.players });
+      this.options.log.info(entry.event, {
+        room: server.name,
+        port: server.port,
+        players: entry.players,
+      });
     }
-    if (entry.event === "idle shutdown") this.options.log.info("room server idle; shutting down", { room: server.name });
+    if (entry.event === "idle shutdown")
+      this.options.log.info("room server idle; shutting down", { room: server.name });
   }
 
   private emit(server: LocalServer, lastStatus: string, stopCode?: string) {
@@ -157,7 +193,11 @@ export class GodotFleet implements Fleet {
         desiredStatus: lastStatus === "STOPPED" ? "STOPPED" : "RUNNING",
         startedBy: `${STARTED_BY_PREFIX}${server.roomId}`,
         version: server.version,
-        overrides: { containerOverrides: [{ name: "game", environment: [{ name: ROOM_NAME_ENV, value: server.name }] }] },
+        overrides: {
+          containerOverrides: [
+            { name: "game", environment: [{ name: ROOM_NAME_ENV, value: server.name }] },
+          ],
+        },
         ...(stopCode ? { stopCode } : {}),
       },
     });

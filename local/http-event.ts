@@ -14,7 +14,8 @@ export async function toHttpApiEvent(request: IncomingMessage): Promise<APIGatew
   }
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers[key.toLowerCase()] = Array.isArray(value) ? value.join(",") : value;
+    if (value !== undefined)
+      headers[key.toLowerCase()] = Array.isArray(value) ? value.join(",") : value;
   }
   const method = request.method ?? "GET";
   return {
@@ -28,7 +29,13 @@ export async function toHttpApiEvent(request: IncomingMessage): Promise<APIGatew
       apiId: "local",
       domainName: "127.0.0.1",
       domainPrefix: "local",
-      http: { method, path: url.pathname, protocol: "HTTP/1.1", sourceIp: request.socket.remoteAddress ?? "", userAgent: headers["user-agent"] ?? "" },
+      http: {
+        method,
+        path: url.pathname,
+        protocol: "HTTP/1.1",
+        sourceIp: request.socket.remoteAddress ?? "",
+        userAgent: headers["user-agent"] ?? "",
+      },
       requestId: `local-${Date.now()}`,
       routeKey: `${method} ${url.pathname}`,
       stage: "$default",
@@ -36,7 +43,14 @@ export async function toHttpApiEvent(request: IncomingMessage): Promise<APIGatew
       timeEpoch: Date.now(),
     },
     // Oversized bodies are passed on over the limit, so the handler answers 413 as in AWS.
-    ...(size > 0 ? { body: size > MAX_READ_BYTES ? "x".repeat(MAX_READ_BYTES) : Buffer.concat(chunks).toString("utf8") } : {}),
+    ...(size > 0
+      ? {
+          body:
+            size > MAX_READ_BYTES
+              ? "x".repeat(MAX_READ_BYTES)
+              : Buffer.concat(chunks).toString("utf8"),
+        }
+      : {}),
     isBase64Encoded: false,
   };
 }

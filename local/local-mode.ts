@@ -34,7 +34,9 @@ export interface LocalModeOptions {
 
 export class PortInUseError extends Error {
   constructor(port: number) {
-    super(`Port ${port} is already in use on 127.0.0.1. Choose another with --port <n> (or PORT=<n>).`);
+    super(
+      `Port ${port} is already in use on 127.0.0.1. Choose another with --port <n> (or PORT=<n>).`,
+    );
     this.name = "PortInUseError";
   }
 }
@@ -47,7 +49,12 @@ export async function startLocalMode(options: LocalModeOptions) {
   const godot = findGodot(options.godot);
   const api = createServer();
   await listen(api, options.port);
-  const db = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.dataDir ? { path: options.dataDir } : {}) });
+  const db = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(options.dataDir ? { path: options.dataDir } : {}),
+  });
   await listen(db, 0);
   const raw = new DynamoDBClient({
     endpoint: `http://127.0.0.1:${(db.address() as AddressInfo).port}`,
@@ -67,23 +74,40 @@ export async function startLocalMode(options: LocalModeOptions) {
     allocatePort: freeLocalPort,
     // Applied one at a time, in the order the fleet saw them.
     onTaskStateChange: (event) => {
-      applying = applying.then(() => applyTaskStateChange(event, deps).then(() => undefined, (e: Error) => options.log.error("state change failed", { error: e.message })));
+      applying = applying.then(() =>
+        applyTaskStateChange(event, deps).then(
+          () => undefined,
+          (e: Error) => options.log.error("state change failed", { error: e.message }),
+        ),
+      );
     },
     log: options.log,
   });
   const deps: RoomDeps = {
-    store: new DynamoDbRoomStore(DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } }), TABLE),
+    store: new DynamoDbRoomStore(
+      DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } }),
+      TABLE,
+    ),
     fleet,
-    settings: { maxRooms: options.maxRooms, gamePort: 0, stuckAfterSeconds: 120, provisioningTtlSeconds: 3600, runningTtlSeconds: 86_400 },
+    settings: {
+      maxRooms: options.maxRooms,
+      gamePort: 0,
+      stuckAfterSeconds: 120,
+      provisioningTtlSeconds: 3600,
+      runningTtlSeconds: 86_400,
+    },
     log: options.log,
     now: () => new Date(),
   };
-  api.on("request", async (request, response) => {
-    const result = await handleRoomsApi(await toHttpApiEvent(request), deps);
-    response.writeHead(result.statusCode, result.headers).end(result.body);
+  api.on("request", (request, response) => {
+    void toHttpApiEvent(request)
+      .then((event) => handleRoomsApi(event, deps))
+      .then((result) => response.writeHead(result.statusCode, result.headers).end(result.body));
   });
   const timer = setInterval(() => {
-    reconcileRooms(deps).catch((e: Error) => options.log.error("reconcile failed", { error: e.message }));
+    reconcileRooms(deps).catch((e: Error) =>
+      options.log.error("reconcile failed", { error: e.message }),
+    );
   }, options.reconcileSeconds * 1000);
   const url = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
   return {
@@ -105,7 +129,9 @@ export async function startLocalMode(options: LocalModeOptions) {
 
 function listen(server: Server, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once("error", (error: NodeJS.ErrnoException) => reject(error.code === "EADDRINUSE" ? new PortInUseError(port) : error));
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(error.code === "EADDRINUSE" ? new PortInUseError(port) : error),
+    );
     server.listen(port, "127.0.0.1", () => resolve());
   });
 }

@@ -26,8 +26,12 @@ const { values } = parseArgs({
 function consoleLogger(): Logger {
   if (values.json) return jsonLogger({ mode: "local" });
   const write = (level: string) => (message: string, fields?: Record<string, unknown>) => {
-    const details = Object.entries(fields ?? {}).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`);
-    (level === "error" ? console.error : console.log)(`[${new Date().toLocaleTimeString()}] ${message}${details.length ? `  ${details.join(" ")}` : ""}`);
+    const details = Object.entries(fields ?? {}).map(
+      ([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`,
+    );
+    (level === "error" ? console.error : console.log)(
+      `[${new Date().toLocaleTimeString()}] ${message}${details.length ? `  ${details.join(" ")}` : ""}`,
+    );
   };
   return { info: write("info"), warn: write("warn"), error: write("error") };
 }
@@ -44,7 +48,9 @@ async function main() {
     reconcileSeconds: 30,
     log,
   });
-  log.info(`godot-rooms local mode listening on ${local.url}`, { godot: `${local.godot.path} (${local.godot.version})` });
+  log.info(`godot-rooms local mode listening on ${local.url}`, {
+    godot: `${local.godot.path} (${local.godot.version})`,
+  });
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

@@ -5,10 +5,12 @@ import { createServer } from "node:net";
 export async function freeLocalPort(): Promise<number> {
   for (;;) {
     const port = await new Promise<number>((resolve, reject) => {
-      const server = createServer().once("error", reject).listen(0, "127.0.0.1", () => {
-        const { port: p } = server.address() as { port: number };
-        server.close(() => resolve(p));
-      });
+      const server = createServer()
+        .once("error", reject)
+        .listen(0, "127.0.0.1", () => {
+          const { port: p } = server.address() as { port: number };
+          server.close(() => resolve(p));
+        });
     });
     const udpFree = await new Promise<boolean>((resolve) => {
       const socket = createSocket("udp4");

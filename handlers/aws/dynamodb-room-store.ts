@@ -18,8 +18,10 @@ import { CAPACITY_KEY, fromItem, roomKey, runningKeys, toItem } from "./room-ite
 const [RUNNING_INDEX, RUNNING_BY_VERSION_INDEX] = ROOMS_TABLE_SCHEMA.indexes;
 
 function isConditionFailure(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException ||
-    (error instanceof Error && error.name === "ConditionalCheckFailedException");
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error instanceof Error && error.name === "ConditionalCheckFailedException")
+  );
 }
 
 /** Runs a conditional write: true when written, false when its condition did not hold. */
@@ -42,7 +44,11 @@ export class DynamoDbRoomStore implements RoomStore {
 
   async reserve(record: RoomRecord): Promise<void> {
     const put = this.db.send(
-      new PutCommand({ TableName: this.tableName, Item: toItem(record), ConditionExpression: "attribute_not_exists(pk)" }),
+      new PutCommand({
+        TableName: this.tableName,
+        Item: toItem(record),
+        ConditionExpression: "attribute_not_exists(pk)",
+      }),
     );
     if (!(await conditionally(put))) throw new NameReservedError();
   }
@@ -85,7 +91,8 @@ export class DynamoDbRoomStore implements RoomStore {
           TableName: this.tableName,
           Key: roomKey(name),
           UpdateExpression: "SET serverId = :sid",
-          ConditionExpression: "roomId = :rid AND (attribute_not_exists(serverId) OR serverId = :sid)",
+          ConditionExpression:
+            "roomId = :rid AND (attribute_not_exists(serverId) OR serverId = :sid)",
           ExpressionAttributeValues: { ":rid": roomId, ":sid": serverId },
         }),
       ),
@@ -108,11 +115,21 @@ export class DynamoDbRoomStore implements RoomStore {
       ":updatedAt": update.updatedAt,
       ":expiresAt": update.expiresAt,
     };
-    const set = ["#status = :status", "serverId = :sid", "eventVersion = :v", "updatedAt = :updatedAt", "expiresAt = :expiresAt"];
+    const set = [
+      "#status = :status",
+      "serverId = :sid",
+      "eventVersion = :v",
+      "updatedAt = :updatedAt",
+      "expiresAt = :expiresAt",
+    ];
     let remove = ["ip", "runningKey", "runningVersion"];
     if (update.status === "RUNNING") {
       const keys = runningKeys(update.version);
-      Object.assign(values, { ":ip": update.ip, ":port": update.port, ":runningKey": keys.runningKey });
+      Object.assign(values, {
+        ":ip": update.ip,
+        ":port": update.port,
+        ":runningKey": keys.runningKey,
+      });
       set.push("ip = :ip", "port = :port", "runningKey = :runningKey");
       remove = ["runningVersion"];
       if (keys.runningVersion) {
@@ -150,10 +167,15 @@ export class DynamoDbRoomStore implements RoomStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: roomKey(name),
-          UpdateExpression: "SET #status = :stopping, updatedAt = :updatedAt REMOVE ip, runningKey, runningVersion",
+          UpdateExpression:
+            "SET #status = :stopping, updatedAt = :updatedAt REMOVE ip, runningKey, runningVersion",
           ConditionExpression: "roomId = :rid",
           ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: { ":rid": roomId, ":stopping": "STOPPING", ":updatedAt": updatedAt },
+          ExpressionAttributeValues: {
+            ":rid": roomId,
+            ":stopping": "STOPPING",
+            ":updatedAt": updatedAt,
+          },
         }),
       ),
     );
@@ -186,7 +208,11 @@ export class DynamoDbRoomStore implements RoomStore {
     );
   }
 
-  async listRunning(query: { limit: number; cursor?: string; version?: string }): Promise<RoomPage> {
+  async listRunning(query: {
+    limit: number;
+    cursor?: string;
+    version?: string;
+  }): Promise<RoomPage> {
     const index = query.version ? RUNNING_BY_VERSION_INDEX : RUNNING_INDEX;
     const keyValue = query.version ?? runningKeys(undefined).runningKey;
     const result = await this.db.send(
@@ -197,7 +223,9 @@ export class DynamoDbRoomStore implements RoomStore {
         ExpressionAttributeNames: { "#key": index.hashKey },
         ExpressionAttributeValues: { ":key": keyValue },
         Limit: query.limit,
-        ...(query.cursor ? { ExclusiveStartKey: this.startKey(query.cursor, index.hashKey, keyValue) } : {}),
+        ...(query.cursor
+          ? { ExclusiveStartKey: this.startKey(query.cursor, index.hashKey, keyValue) }
+          : {}),
       }),
     );
     return {
@@ -210,7 +238,8 @@ export class DynamoDbRoomStore implements RoomStore {
   private startKey(cursor: string, indexKey: string, keyValue: string): Record<string, string> {
     const key = decodeCursor(cursor, [ROOMS_TABLE_SCHEMA.hashKey, indexKey]);
     // A cursor from another listing (another version) would page from the wrong place: refuse it.
-    if (key[indexKey] !== keyValue || !key.pk.startsWith("room#")) throw new InvalidRequestError(CURSOR_INVALID);
+    if (key[indexKey] !== keyValue || !key.pk.startsWith("room#"))
+      throw new InvalidRequestError(CURSOR_INVALID);
     return key;
   }
 
@@ -246,7 +275,10 @@ export class DynamoDbRoomStore implements RoomStore {
           TableName: this.tableName,
           Key: CAPACITY_KEY,
           UpdateExpression: "SET slots = :actual",
-          ConditionExpression: expected === 0 ? "attribute_not_exists(slots) OR slots = :expected" : "slots = :expected",
+          ConditionExpression:
+            expected === 0
+              ? "attribute_not_exists(slots) OR slots = :expected"
+              : "slots = :expected",
           ExpressionAttributeValues: { ":actual": actual, ":expected": expected },
         }),
       ),

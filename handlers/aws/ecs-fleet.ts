@@ -26,7 +26,9 @@ const CAPACITY_FAILURE = /capacity|RESOURCE:|limit/i;
 const DESCRIBE_BATCH = 100;
 
 /** Looks up the address players join for a running task; see eni-address-resolver.ts. */
-export type AddressResolver = (change: { networkInterfaceId?: string }) => Promise<ServerAddress | undefined>;
+export type AddressResolver = (change: {
+  networkInterfaceId?: string;
+}) => Promise<ServerAddress | undefined>;
 
 /**
  * Game servers as Fargate tasks. Public IPs come from EC2, through a separate resolver, so that a
@@ -60,21 +62,29 @@ export class EcsFleet implements Fleet {
         clientToken: request.roomId,
         overrides: {
           containerOverrides: [
-            { name: settings.containerName, environment: [{ name: ROOM_NAME_ENV, value: request.name }] },
+            {
+              name: settings.containerName,
+              environment: [{ name: ROOM_NAME_ENV, value: request.name }],
+            },
           ],
         },
       }),
     );
     const taskArn = result.tasks?.[0]?.taskArn;
     if (taskArn) return taskArn;
-    const reason = result.failures?.map((f) => f.reason ?? "unknown").join("; ") || "no task returned";
+    const reason =
+      result.failures?.map((f) => f.reason ?? "unknown").join("; ") || "no task returned";
     if (CAPACITY_FAILURE.test(reason)) throw new FleetCapacityError(`RunTask: ${reason}`);
     throw new Error(`RunTask failed: ${reason}`);
   }
 
   async stop(serverId: string, reason: string): Promise<void> {
     await this.ecs.send(
-      new StopTaskCommand({ cluster: this.settings.clusterArn, task: serverId, reason: reason.slice(0, 255) }),
+      new StopTaskCommand({
+        cluster: this.settings.clusterArn,
+        task: serverId,
+        reason: reason.slice(0, 255),
+      }),
     );
   }
 
@@ -96,14 +106,19 @@ export class EcsFleet implements Fleet {
     const servers: FleetServer[] = [];
     for (let i = 0; i < taskArns.length; i += DESCRIBE_BATCH) {
       const { tasks } = await this.ecs.send(
-        new DescribeTasksCommand({ cluster: this.settings.clusterArn, tasks: taskArns.slice(i, i + DESCRIBE_BATCH) }),
+        new DescribeTasksCommand({
+          cluster: this.settings.clusterArn,
+          tasks: taskArns.slice(i, i + DESCRIBE_BATCH),
+        }),
       );
       servers.push(...(tasks ?? []).flatMap(toFleetServer));
     }
     return servers;
   }
 
-  async resolveAddress(change: { networkInterfaceId?: string }): Promise<ServerAddress | undefined> {
+  async resolveAddress(change: {
+    networkInterfaceId?: string;
+  }): Promise<ServerAddress | undefined> {
     if (!this.resolver) throw new Error("EcsFleet was built without an address resolver");
     return this.resolver(change);
   }
@@ -114,5 +129,11 @@ function toFleetServer(task: Task): FleetServer[] {
   const name = task.overrides?.containerOverrides
     ?.flatMap((c) => c.environment ?? [])
     .find((variable) => variable.name === ROOM_NAME_ENV)?.value;
-  return [{ serverId: task.taskArn, roomId: task.startedBy.slice(STARTED_BY_PREFIX.length), ...(name ? { name } : {}) }];
+  return [
+    {
+      serverId: task.taskArn,
+      roomId: task.startedBy.slice(STARTED_BY_PREFIX.length),
+      ...(name ? { name } : {}),
+    },
+  ];
 }

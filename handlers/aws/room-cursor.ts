@@ -21,7 +21,9 @@ export function decodeCursor(cursor: string, keyNames: readonly string[]): Recor
   const entries = Object.entries(decoded);
   const wellFormed =
     entries.length === keyNames.length &&
-    entries.every(([key, value]) => keyNames.includes(key) && typeof value === "string" && value.length <= 200);
+    entries.every(
+      ([key, value]) => keyNames.includes(key) && typeof value === "string" && value.length <= 200,
+    );
   if (!wellFormed) throw invalid;
   return decoded as Record<string, string>;
 }

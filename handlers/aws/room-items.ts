@@ -22,8 +22,18 @@ export function runningKeys(version: string | undefined): Record<string, string>
 }
 
 const RECORD_FIELDS = [
-  "name", "status", "ip", "port", "version", "createdAt", "updatedAt",
-  "roomId", "serverId", "ownerTokenHash", "eventVersion", "expiresAt",
+  "name",
+  "status",
+  "ip",
+  "port",
+  "version",
+  "createdAt",
+  "updatedAt",
+  "roomId",
+  "serverId",
+  "ownerTokenHash",
+  "eventVersion",
+  "expiresAt",
 ] as const;
 
 export function fromItem(item: Record<string, unknown>): RoomRecord {

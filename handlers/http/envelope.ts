@@ -5,13 +5,28 @@ export interface HttpResult {
   readonly body: string;
 }
 
-const JSON_HEADERS = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" };
+const JSON_HEADERS = {
+  "content-type": "application/json; charset=utf-8",
+  "cache-control": "no-store",
+};
 
-export function success(message: string, data: unknown, extra: Record<string, unknown> = {}): HttpResult {
-  return { statusCode: 200, headers: JSON_HEADERS, body: JSON.stringify({ success: true, message, data, ...extra }) };
+export function success(
+  message: string,
+  data: unknown,
+  extra: Record<string, unknown> = {},
+): HttpResult {
+  return {
+    statusCode: 200,
+    headers: JSON_HEADERS,
+    body: JSON.stringify({ success: true, message, data, ...extra }),
+  };
 }
 
-export function failure(statusCode: number, message: string, headers: Record<string, string> = {}): HttpResult {
+export function failure(
+  statusCode: number,
+  message: string,
+  headers: Record<string, string> = {},
+): HttpResult {
   return {
     statusCode,
     headers: { ...JSON_HEADERS, ...headers },

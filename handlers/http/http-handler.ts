@@ -8,15 +8,22 @@ import { ROOMS_ROUTES, type RoomsRoute } from "./rooms-routes";
 /** Errors become responses here, and only here. Nothing internal reaches the client. */
 export function errorResponse(error: unknown, log: Logger): HttpResult {
   if (error instanceof RoomsError) {
-    if (error.status >= 500) log.warn("request refused", { status: error.status, reason: error.message });
+    if (error.status >= 500)
+      log.warn("request refused", { status: error.status, reason: error.message });
     return failure(error.status, error.message);
   }
-  log.error("request failed", { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  log.error("request failed", {
+    error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+  });
   return failure(500, "Something went wrong on our side. Try again in a moment.");
 }
 
 /** Serves one route (one Lambda per route in AWS). Never throws. */
-export async function handleRoute(route: RoomsRoute, event: unknown, deps: RoomDeps): Promise<HttpResult> {
+export async function handleRoute(
+  route: RoomsRoute,
+  event: unknown,
+  deps: RoomDeps,
+): Promise<HttpResult> {
   try {
     const request = readHttpRequest(asEvent(event));
     if (request.method !== route.method) {
@@ -32,10 +39,14 @@ export async function handleRoute(route: RoomsRoute, event: unknown, deps: RoomD
 export async function handleRoomsApi(event: unknown, deps: RoomDeps): Promise<HttpResult> {
   const path = (asEvent(event) as { rawPath?: unknown }).rawPath;
   const route = ROOMS_ROUTES.find((r) => r.path === path);
-  if (!route) return failure(404, "There is no such route. Use /create_server, /get_servers or /stop_server.");
+  if (!route)
+    return failure(
+      404,
+      "There is no such route. Use /create_server, /get_servers or /stop_server.",
+    );
   return handleRoute(route, event, deps);
 }
 
 function asEvent(event: unknown): Partial<APIGatewayProxyEventV2> {
-  return typeof event === "object" && event !== null ? (event as Partial<APIGatewayProxyEventV2>) : {};
+  return typeof event === "object" && event !== null ? event : {};
 }

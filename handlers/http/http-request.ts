@@ -23,11 +23,24 @@ export class PayloadTooLargeError extends RoomsError {
 
 /** Reads an event defensively: every field may be missing or of the wrong type. */
 export function readHttpRequest(event: Partial<APIGatewayProxyEventV2>): HttpRequest {
-  const http = (event.requestContext as Partial<APIGatewayProxyEventV2["requestContext"]> | undefined)?.http;
+  const http = (
+    event.requestContext as Partial<APIGatewayProxyEventV2["requestContext"]> | undefined
+  )?.http;
   const method = typeof http?.method === "string" ? http.method.toUpperCase() : "";
-  const path = typeof event.rawPath === "string" ? event.rawPath : typeof http?.path === "string" ? http.path : "";
+  const path =
+    typeof event.rawPath === "string"
+      ? event.rawPath
+      : typeof http?.path === "string"
+        ? http.path
+        : "";
   const bearerToken = bearerTokenOf(event.headers);
-  return { method, path, query: readQuery(event), body: readBody(event), ...(bearerToken ? { bearerToken } : {}) };
+  return {
+    method,
+    path,
+    query: readQuery(event),
+    body: readBody(event),
+    ...(bearerToken ? { bearerToken } : {}),
+  };
 }
 
 function readQuery(event: Partial<APIGatewayProxyEventV2>): Map<string, string> {
@@ -41,16 +54,21 @@ function readQuery(event: Partial<APIGatewayProxyEventV2>): Map<string, string> 
   }
   const params = event.queryStringParameters;
   if (params && typeof params === "object") {
-    for (const [key, value] of Object.entries(params)) if (typeof value === "string") query.set(key, value);
+    for (const [key, value] of Object.entries(params))
+      if (typeof value === "string") query.set(key, value);
   }
   return query;
 }
 
 function readBody(event: Partial<APIGatewayProxyEventV2>): Record<string, unknown> {
   if (event.body === undefined || event.body === null) return {};
-  if (typeof event.body !== "string") throw new InvalidRequestError("The request body must be JSON.");
+  if (typeof event.body !== "string")
+    throw new InvalidRequestError("The request body must be JSON.");
   if (event.body.length > MAX_BODY_BYTES * 2) throw new PayloadTooLargeError();
-  const text = event.isBase64Encoded === true ? Buffer.from(event.body, "base64").toString("utf8") : event.body;
+  const text =
+    event.isBase64Encoded === true
+      ? Buffer.from(event.body, "base64").toString("utf8")
+      : event.body;
   if (Buffer.byteLength(text, "utf8") > MAX_BODY_BYTES) throw new PayloadTooLargeError();
   if (text.trim() === "") return {};
   let parsed: unknown;

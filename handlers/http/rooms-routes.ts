@@ -32,9 +32,14 @@ export const getServersRoute: RoomsRoute = {
   path: "/get_servers",
   async run(request, deps) {
     const server = request.query.get("server");
-    if (server !== undefined && server !== "") return success("Success", await getRoom(server, deps));
+    if (server !== undefined && server !== "")
+      return success("Success", await getRoom(server, deps));
     const list = await listRooms(
-      { page: request.query.get("page"), cursor: request.query.get("cursor"), version: request.query.get("version") },
+      {
+        page: request.query.get("page"),
+        cursor: request.query.get("cursor"),
+        version: request.query.get("version"),
+      },
       deps,
     );
     return success("Success", list.rooms, list.nextCursor ? { nextCursor: list.nextCursor } : {});
@@ -46,9 +51,16 @@ export const stopServerRoute: RoomsRoute = {
   method: "POST",
   path: "/stop_server",
   async run(request, deps) {
-    const room = await stopRoom({ name: parameter(request, "server"), ownerToken: request.bearerToken }, deps);
+    const room = await stopRoom(
+      { name: parameter(request, "server"), ownerToken: request.bearerToken },
+      deps,
+    );
     return success(`Stopping ${room.name}`, room);
   },
 };
 
-export const ROOMS_ROUTES: readonly RoomsRoute[] = [createServerRoute, getServersRoute, stopServerRoute];
+export const ROOMS_ROUTES: readonly RoomsRoute[] = [
+  createServerRoute,
+  getServersRoute,
+  stopServerRoute,
+];

@@ -16,13 +16,20 @@ export async function applyTaskStateChange(event: unknown, deps: RoomDeps): Prom
   if (!change) return "ignored";
   const record = await deps.store.get(change.roomName);
   if (!belongsTo(record, change)) {
-    deps.log.info("state change of an unknown task ignored", { room: change.roomName, lastStatus: change.lastStatus });
+    deps.log.info("state change of an unknown task ignored", {
+      room: change.roomName,
+      lastStatus: change.lastStatus,
+    });
     return "ignored";
   }
   const phase = phaseOf(change);
   if (phase === "STOPPED") {
     const removed = await releaseRoom(record, deps);
-    if (removed) deps.log.info("room removed: its server stopped", { room: record.name, stopCode: change.stopCode });
+    if (removed)
+      deps.log.info("room removed: its server stopped", {
+        room: record.name,
+        stopCode: change.stopCode,
+      });
     return removed ? "removed" : "ignored";
   }
   if ((record.eventVersion ?? -1) >= change.version) return "ignored";
@@ -32,7 +39,8 @@ export async function applyTaskStateChange(event: unknown, deps: RoomDeps): Prom
     return "ignored";
   }
   const now = deps.now();
-  const ttl = phase === "RUNNING" ? deps.settings.runningTtlSeconds : deps.settings.provisioningTtlSeconds;
+  const ttl =
+    phase === "RUNNING" ? deps.settings.runningTtlSeconds : deps.settings.provisioningTtlSeconds;
   const applied = await deps.store.applyState(record.name, record.roomId, {
     status: phase,
     serverId: change.serverId,
@@ -42,7 +50,8 @@ export async function applyTaskStateChange(event: unknown, deps: RoomDeps): Prom
     updatedAt: now.toISOString(),
     expiresAt: Math.floor(now.getTime() / 1000) + ttl,
   });
-  if (applied && phase === "RUNNING") deps.log.info("room running", { room: record.name, port: address?.port });
+  if (applied && phase === "RUNNING")
+    deps.log.info("room running", { room: record.name, port: address?.port });
   return applied ? "applied" : "ignored";
 }
 
@@ -54,5 +63,8 @@ function belongsTo(record: RoomRecord | undefined, change: TaskStateChange): rec
 /** The public address is looked up once per server; repeated RUNNING events reuse it. */
 async function addressOf(record: RoomRecord, change: TaskStateChange, deps: RoomDeps) {
   if (record.status === "RUNNING" && record.ip) return { ip: record.ip, port: record.port };
-  return deps.fleet.resolveAddress({ serverId: change.serverId, networkInterfaceId: change.networkInterfaceId });
+  return deps.fleet.resolveAddress({
+    serverId: change.serverId,
+    networkInterfaceId: change.networkInterfaceId,
+  });
 }

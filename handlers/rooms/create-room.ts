@@ -32,7 +32,8 @@ const GENERATED_NAME_ATTEMPTS = 5;
 export async function createRoom(input: CreateRoomInput, deps: RoomDeps): Promise<CreatedRoom> {
   const version = validateVersion(input.version);
   const ownerToken = newOwnerToken();
-  const given = input.name === undefined || input.name === "" ? undefined : validateRoomName(input.name);
+  const given =
+    input.name === undefined || input.name === "" ? undefined : validateRoomName(input.name);
   const record = await reserveName(given, version, hashOwnerToken(ownerToken), deps);
   await takeSlot(record, deps);
   const serverId = await startServer(record, deps);
@@ -60,7 +61,12 @@ async function reserveName(
   }
 }
 
-function newRecord(name: string, version: string | undefined, ownerTokenHash: string, deps: RoomDeps): RoomRecord {
+function newRecord(
+  name: string,
+  version: string | undefined,
+  ownerTokenHash: string,
+  deps: RoomDeps,
+): RoomRecord {
   const now = deps.now();
   return {
     name,
@@ -81,7 +87,10 @@ async function takeSlot(record: RoomRecord, deps: RoomDeps): Promise<void> {
   } catch (error) {
     await deps.store.remove(record.name, record.roomId);
     if (error instanceof NoFreeSlotError) {
-      deps.log.warn("create rejected: at capacity", { room: record.name, maxRooms: deps.settings.maxRooms });
+      deps.log.warn("create rejected: at capacity", {
+        room: record.name,
+        maxRooms: deps.settings.maxRooms,
+      });
       throw new AtCapacityError(undefined, { cause: error });
     }
     throw error;
@@ -90,24 +99,36 @@ async function takeSlot(record: RoomRecord, deps: RoomDeps): Promise<void> {
 
 async function startServer(record: RoomRecord, deps: RoomDeps): Promise<string> {
   try {
-    return await deps.fleet.start({ roomId: record.roomId, name: record.name, version: record.version });
+    return await deps.fleet.start({
+      roomId: record.roomId,
+      name: record.name,
+      version: record.version,
+    });
   } catch (error) {
-    deps.log.warn("server start failed; releasing the room", { room: record.name, error: String(error) });
+    deps.log.warn("server start failed; releasing the room", {
+      room: record.name,
+      error: String(error),
+    });
     await releaseRoom(record, deps);
     if (error instanceof FleetCapacityError) {
-      throw new AtCapacityError("No game server capacity is free right now. Try again in a few minutes.", {
-        cause: error,
-      });
+      throw new AtCapacityError(
+        "No game server capacity is free right now. Try again in a few minutes.",
+        {
+          cause: error,
+        },
+      );
     }
     throw new ServerStartError({ cause: error });
   }
 }
 
 async function recordServer(record: RoomRecord, serverId: string, deps: RoomDeps): Promise<void> {
-  const recorded = await deps.store.attachServer(record.name, record.roomId, serverId).catch((error: unknown) => {
-    deps.log.error("recording the server failed", { room: record.name, error: String(error) });
-    return false;
-  });
+  const recorded = await deps.store
+    .attachServer(record.name, record.roomId, serverId)
+    .catch((error: unknown) => {
+      deps.log.error("recording the server failed", { room: record.name, error: String(error) });
+      return false;
+    });
   if (recorded) return;
   await deps.fleet.stop(serverId, "room could not be recorded").catch((error: unknown) => {
     deps.log.error("stopping an unrecorded server failed; the reconciler will stop it", {
@@ -125,7 +146,10 @@ async function recordServer(record: RoomRecord, serverId: string, deps: RoomDeps
 }
 
 /** Deletes the reservation and, if this call deleted it, gives its capacity slot back. */
-export async function releaseRoom(record: Pick<RoomRecord, "name" | "roomId">, deps: RoomDeps): Promise<boolean> {
+export async function releaseRoom(
+  record: Pick<RoomRecord, "name" | "roomId">,
+  deps: RoomDeps,
+): Promise<boolean> {
   const removed = await deps.store.remove(record.name, record.roomId);
   if (removed) await deps.store.releaseSlot();
   return removed;

@@ -36,7 +36,10 @@ export class RoomNameTakenError extends RoomsError {
 
 export class NotRoomOwnerError extends RoomsError {
   constructor() {
-    super(403, "Only the room's owner can stop it: send its owner token as 'Authorization: Bearer <token>'.");
+    super(
+      403,
+      "Only the room's owner can stop it: send its owner token as 'Authorization: Bearer <token>'.",
+    );
     this.name = "NotRoomOwnerError";
   }
 }
@@ -49,7 +52,10 @@ export class RoomNotReadyError extends RoomsError {
 }
 
 export class AtCapacityError extends RoomsError {
-  constructor(message = "All servers are busy right now. Try again in a few minutes.", options?: { cause?: unknown }) {
+  constructor(
+    message = "All servers are busy right now. Try again in a few minutes.",
+    options?: { cause?: unknown },
+  ) {
     super(503, message, options);
     this.name = "AtCapacityError";
   }

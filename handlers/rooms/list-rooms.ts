@@ -25,13 +25,17 @@ export interface RoomList {
  * read. Page n costs at most (n + 1) × 20 reads, and no page past the room cap reads anything,
  * so the cost is bounded by the cap, never by the size of the table.
  */
-export async function listRooms(input: ListRoomsInput, deps: Pick<RoomDeps, "store" | "settings">): Promise<RoomList> {
+export async function listRooms(
+  input: ListRoomsInput,
+  deps: Pick<RoomDeps, "store" | "settings">,
+): Promise<RoomList> {
   const version = validateVersion(input.version);
   if (input.cursor !== undefined && input.page !== undefined) {
     throw new InvalidRequestError("Give either 'page' or 'cursor', not both.");
   }
   if (input.cursor !== undefined) {
-    if (typeof input.cursor !== "string" || input.cursor === "") throw new InvalidRequestError("The cursor is not valid.");
+    if (typeof input.cursor !== "string" || input.cursor === "")
+      throw new InvalidRequestError("The cursor is not valid.");
     return readPage(input.cursor, version, deps);
   }
   const page = parsePage(input.page);
@@ -48,7 +52,11 @@ export async function listRooms(input: ListRoomsInput, deps: Pick<RoomDeps, "sto
   return { ...result, itemsRead: itemsRead + result.itemsRead };
 }
 
-async function readPage(cursor: string | undefined, version: string | undefined, deps: Pick<RoomDeps, "store">) {
+async function readPage(
+  cursor: string | undefined,
+  version: string | undefined,
+  deps: Pick<RoomDeps, "store">,
+) {
   const page = await deps.store.listRunning({ limit: PAGE_SIZE, cursor, version });
   return {
     rooms: page.rooms.map(toPublicRoom),

@@ -6,7 +6,11 @@ export interface ReconcileReport {
   readonly removedRooms: string[];
   readonly stoppedOrphans: number;
   readonly refreshedRooms: number;
-  readonly slotCount: { readonly before: number; readonly after: number; readonly repaired: boolean };
+  readonly slotCount: {
+    readonly before: number;
+    readonly after: number;
+    readonly repaired: boolean;
+  };
 }
 
 /**
@@ -39,7 +43,8 @@ export async function reconcileRooms(deps: RoomDeps): Promise<ReconcileReport> {
   }
   const stoppedOrphans = await stopOrphans(active, records, deps);
   const remaining = records.length - removedRooms.length;
-  const repaired = countBefore !== remaining && (await deps.store.repairSlotCount(countBefore, remaining));
+  const repaired =
+    countBefore !== remaining && (await deps.store.repairSlotCount(countBefore, remaining));
   const report = {
     removedRooms,
     stoppedOrphans,
@@ -62,7 +67,11 @@ async function refreshTtl(record: RoomRecord, deps: RoomDeps): Promise<boolean> 
   return deps.store.extendExpiry(record.name, record.roomId, expiresAt);
 }
 
-async function stopOrphans(active: FleetServer[], records: RoomRecord[], deps: RoomDeps): Promise<number> {
+async function stopOrphans(
+  active: FleetServer[],
+  records: RoomRecord[],
+  deps: RoomDeps,
+): Promise<number> {
   const known = new Set(records.map((r) => r.roomId));
   const orphans = active.filter((server) => !known.has(server.roomId));
   for (const orphan of orphans) {

@@ -30,7 +30,12 @@ function asArray(value: unknown): unknown[] {
  * by the container override that told the server its name.
  */
 export function parseTaskStateChange(event: unknown): TaskStateChange | undefined {
-  if (!isObject(event) || event["detail-type"] !== "ECS Task State Change" || !isObject(event.detail)) return undefined;
+  if (
+    !isObject(event) ||
+    event["detail-type"] !== "ECS Task State Change" ||
+    !isObject(event.detail)
+  )
+    return undefined;
   const detail = event.detail;
   const { taskArn, clusterArn, startedBy, lastStatus, desiredStatus, version, stopCode } = detail;
   if (typeof taskArn !== "string" || typeof clusterArn !== "string") return undefined;
@@ -59,7 +64,11 @@ function roomNameFromOverrides(overrides: unknown): string | undefined {
   for (const container of asArray(overrides.containerOverrides)) {
     if (!isObject(container)) continue;
     for (const variable of asArray(container.environment)) {
-      if (isObject(variable) && variable.name === ROOM_NAME_ENV && typeof variable.value === "string") {
+      if (
+        isObject(variable) &&
+        variable.name === ROOM_NAME_ENV &&
+        typeof variable.value === "string"
+      ) {
         return variable.value;
       }
     }
@@ -70,9 +79,17 @@ function roomNameFromOverrides(overrides: unknown): string | undefined {
 /** Events call the attachment "eni" (DescribeTasks says "ElasticNetworkInterface"). */
 function networkInterfaceOf(attachments: unknown): string | undefined {
   for (const attachment of asArray(attachments)) {
-    if (!isObject(attachment) || (attachment.type !== "eni" && attachment.type !== "ElasticNetworkInterface")) continue;
+    if (
+      !isObject(attachment) ||
+      (attachment.type !== "eni" && attachment.type !== "ElasticNetworkInterface")
+    )
+      continue;
     for (const detail of asArray(attachment.details)) {
-      if (isObject(detail) && detail.name === "networkInterfaceId" && typeof detail.value === "string") {
+      if (
+        isObject(detail) &&
+        detail.name === "networkInterfaceId" &&
+        typeof detail.value === "string"
+      ) {
         return detail.value;
       }
     }
@@ -90,7 +107,8 @@ export type TaskPhase = "PROVISIONING" | "PENDING" | "RUNNING" | "STOPPING" | "S
  * termination notice, or a stop) is already stopping. */
 export function phaseOf(change: Pick<TaskStateChange, "lastStatus" | "desiredStatus">): TaskPhase {
   if (STOPPED_STATUSES.includes(change.lastStatus)) return "STOPPED";
-  if (STOPPING_STATUSES.includes(change.lastStatus) || change.desiredStatus === "STOPPED") return "STOPPING";
+  if (STOPPING_STATUSES.includes(change.lastStatus) || change.desiredStatus === "STOPPED")
+    return "STOPPING";
   if (change.lastStatus === "RUNNING") return "RUNNING";
   if (change.lastStatus === "PROVISIONING") return "PROVISIONING";
   return "PENDING";

@@ -22,14 +22,32 @@ describe.each([
   test("listens on its port, counts a real client, and idles out with exit 0 only after the timeout", async () => {
     const port = await freePort();
     const timeout = 2;
-    const server = godot(["--path", SERVER, `--port=${port}`, `--protocol=${protocol}`, `--empty-server-timeout=${timeout}`], {
-      ROOM_NAME: "Test Room",
+    const server = godot(
+      [
+        "--path",
+        SERVER,
+        `--port=${port}`,
+        `--protocol=${protocol}`,
+        `--empty-server-timeout=${timeout}`,
+      ],
+      {
+        ROOM_NAME: "Test Room",
+      },
+    );
+    expect(await server.waitFor((l) => l.event === "starting")).toMatchObject({
+      room: "Test Room",
+      emptyServerTimeout: timeout,
     });
-    expect(await server.waitFor((l) => l.event === "starting")).toMatchObject({ room: "Test Room", emptyServerTimeout: timeout });
     expect(await server.waitFor((l) => l.event === "listening")).toMatchObject({ port, protocol });
 
     // The client stays longer than the timeout: the server must not quit while a player is in.
-    const client = godot(["--path", CLIENT, `--port=${port}`, `--protocol=${protocol}`, `--stay=${timeout + 1}`]);
+    const client = godot([
+      "--path",
+      CLIENT,
+      `--port=${port}`,
+      `--protocol=${protocol}`,
+      `--stay=${timeout + 1}`,
+    ]);
     await client.waitFor((l) => l.event === "connected");
     expect(await server.waitFor((l) => l.event === "player joined")).toMatchObject({ players: 1 });
     // A lost goodbye packet is detected by ENet's own peer timeout (up to 30 s): wait that long.
@@ -59,8 +77,15 @@ test("it exits promptly on SIGTERM", async () => {
 
 test("options come from the environment when not on the command line", async () => {
   const port = await freePort();
-  const server = godot(["--path", SERVER], { GAME_PORT: String(port), EMPTY_SERVER_TIMEOUT: "1", MAX_PLAYERS: "3" });
-  expect(await server.waitFor((l) => l.event === "starting")).toMatchObject({ maxPlayers: 3, emptyServerTimeout: 1 });
+  const server = godot(["--path", SERVER], {
+    GAME_PORT: String(port),
+    EMPTY_SERVER_TIMEOUT: "1",
+    MAX_PLAYERS: "3",
+  });
+  expect(await server.waitFor((l) => l.event === "starting")).toMatchObject({
+    maxPlayers: 3,
+    emptyServerTimeout: 1,
+  });
   expect(await server.waitFor((l) => l.event === "listening")).toMatchObject({ port });
   expect((await server.exited).code).toBe(0);
 }, 20_000);

@@ -20,7 +20,9 @@ beforeAll(async () => {
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
 function fn(name: string) {
-  const found = ofType(stack.resources, "aws:lambda/function:Function").find((f) => f.name === name);
+  const found = ofType(stack.resources, "aws:lambda/function:Function").find(
+    (f) => f.name === name,
+  );
   if (!found) throw new Error(`no function ${name}`);
   return found;
 }
@@ -67,9 +69,15 @@ describe("the uploaded code, run in a fresh Node process with the function's env
   }
 
   test("create → RUNNING event → get_servers, against dynalite and a local ECS/EC2 endpoint", async () => {
-    const created = await invoke(`${P}-api-create-server`, httpEvent("POST", "/create_server", { query: "server=Archive%20Room" }));
+    const created = await invoke(
+      `${P}-api-create-server`,
+      httpEvent("POST", "/create_server", { query: "server=Archive%20Room" }),
+    );
     expect(created.result.statusCode).toBe(200);
-    expect(JSON.parse(created.result.body)).toMatchObject({ success: true, message: "Archive Room" });
+    expect(JSON.parse(created.result.body)).toMatchObject({
+      success: true,
+      message: "Archive Room",
+    });
     expect(created.sdkClientsLoaded).toEqual(["client-dynamodb", "client-ecs"]);
     const env = fn(`${P}-api-create-server`).inputs.environment.variables;
     expect(fake.calls).toHaveLength(1);
@@ -82,16 +90,30 @@ describe("the uploaded code, run in a fresh Node process with the function's env
         count: 1,
         capacityProviderStrategy: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }],
         networkConfiguration: {
-          awsvpcConfiguration: { subnets: ["subnet-default-a", "subnet-default-b"], securityGroups: [env.ROOMS_SECURITY_GROUP_ID], assignPublicIp: "ENABLED" },
+          awsvpcConfiguration: {
+            subnets: ["subnet-default-a", "subnet-default-b"],
+            securityGroups: [env.ROOMS_SECURITY_GROUP_ID],
+            assignPublicIp: "ENABLED",
+          },
         },
         startedBy: expect.stringMatching(/^room:[0-9a-f]{24}$/),
         clientToken: expect.stringMatching(/^[0-9a-f]{24}$/),
-        overrides: { containerOverrides: [{ name: "game", environment: [{ name: "ROOM_NAME", value: "Archive Room" }] }] },
+        overrides: {
+          containerOverrides: [
+            { name: "game", environment: [{ name: "ROOM_NAME", value: "Archive Room" }] },
+          ],
+        },
       },
     });
 
     const roomId = (fake.calls[0].body as { startedBy: string }).startedBy.slice("room:".length);
-    const running = taskEvent({ taskArn: TASK_ARN, roomId, roomName: "Archive Room", lastStatus: "RUNNING", version: 3 });
+    const running = taskEvent({
+      taskArn: TASK_ARN,
+      roomId,
+      roomName: "Archive Room",
+      lastStatus: "RUNNING",
+      version: 3,
+    });
     const applied = await invoke(`${P}-tasks`, running);
     expect(applied.result).toEqual({ outcome: "applied" });
     expect(applied.sdkClientsLoaded).toEqual(["client-dynamodb", "client-ec2"]);
@@ -101,11 +123,22 @@ describe("the uploaded code, run in a fresh Node process with the function's env
       body: { "NetworkInterfaceId.1": "eni-0f1e2d3c4b5a69788" },
     });
 
-    const got = await invoke(`${P}-api-get-servers`, httpEvent("GET", "/get_servers", { query: "server=archive%20room" }));
+    const got = await invoke(
+      `${P}-api-get-servers`,
+      httpEvent("GET", "/get_servers", { query: "server=archive%20room" }),
+    );
     expect(got.result.statusCode).toBe(200);
-    expect(JSON.parse(got.result.body).data).toMatchObject({ name: "Archive Room", status: "RUNNING", ip: "203.0.113.77", port: 7777 });
+    expect(JSON.parse(got.result.body).data).toMatchObject({
+      name: "Archive Room",
+      status: "RUNNING",
+      ip: "203.0.113.77",
+      port: 7777,
+    });
     expect(got.sdkClientsLoaded).toEqual(["client-dynamodb"]);
-    const page = await invoke(`${P}-api-get-servers`, httpEvent("GET", "/get_servers", { query: "page=0" }));
+    const page = await invoke(
+      `${P}-api-get-servers`,
+      httpEvent("GET", "/get_servers", { query: "page=0" }),
+    );
     expect(JSON.parse(page.result.body).data).toHaveLength(1);
     expect(fake.calls).toHaveLength(2);
   });

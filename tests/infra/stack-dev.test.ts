@@ -10,20 +10,32 @@ const P = "godot-rooms-dev";
 const CLUSTER_ARN = arn("ecs", `cluster/${P}`);
 
 test("stack outputs: API URL, repository, image, cluster and table", () => {
-  expect(stack.outputs).toMatchObject({ clusterName: P, tableName: `${P}-rooms`, apiUrl: expect.stringMatching(/^https:/) });
+  expect(stack.outputs).toMatchObject({
+    clusterName: P,
+    tableName: `${P}-rooms`,
+    apiUrl: expect.stringMatching(/^https:/),
+  });
 });
 
 test("the security group opens only the game port (UDP 7777), from anywhere", () => {
   const group = one(stack.resources, "aws:ec2/securityGroup:SecurityGroup");
   expect(group.inputs.ingress).toEqual([
-    { description: "game port", protocol: "udp", fromPort: 7777, toPort: 7777, cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] },
+    {
+      description: "game port",
+      protocol: "udp",
+      fromPort: 7777,
+      toPort: 7777,
+      cidrBlocks: ["0.0.0.0/0"],
+      ipv6CidrBlocks: ["::/0"],
+    },
   ]);
   expect(group.inputs.vpcId).toBe("vpc-default");
   expect(ofType(stack.resources, "aws:ec2/securityGroupRule:SecurityGroupRule")).toEqual([]);
 });
 
 test("dev uses the default VPC's default subnets, and creates no NAT gateway or VPC", () => {
-  const env = one(stack.resources, "aws:lambda/function:Function", `${P}-api-create-server`).inputs.environment.variables;
+  const env = one(stack.resources, "aws:lambda/function:Function", `${P}-api-create-server`).inputs
+    .environment.variables;
   expect(env.ROOMS_SUBNET_IDS).toBe("subnet-default-a,subnet-default-b");
   expect(ofType(stack.resources, "aws:ec2/vpc:Vpc")).toEqual([]);
   expect(ofType(stack.resources, "aws:ec2/natGateway:NatGateway")).toEqual([]);
@@ -42,7 +54,13 @@ test("the dev table is not protected", () => {
 
 test("the task definition: Fargate, the game port over UDP, the empty-server timeout from config, logs", () => {
   const task = one(stack.resources, "aws:ecs/taskDefinition:TaskDefinition");
-  expect(task.inputs).toMatchObject({ family: `${P}-room`, networkMode: "awsvpc", requiresCompatibilities: ["FARGATE"], cpu: "256", memory: "512" });
+  expect(task.inputs).toMatchObject({
+    family: `${P}-room`,
+    networkMode: "awsvpc",
+    requiresCompatibilities: ["FARGATE"],
+    cpu: "256",
+    memory: "512",
+  });
   const [container] = JSON.parse(task.inputs.containerDefinitions);
   expect(container).toMatchObject({
     name: "game",
@@ -55,19 +73,26 @@ test("the task definition: Fargate, the game port over UDP, the empty-server tim
       { name: "GAME_PROTOCOL", value: "udp" },
       { name: "GAME_PACK_PATH", value: "/opt/game/game.pck" },
     ],
-    logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": `${P}-rooms`, "awslogs-region": "us-east-1" } },
+    logConfiguration: {
+      logDriver: "awslogs",
+      options: { "awslogs-group": `${P}-rooms`, "awslogs-region": "us-east-1" },
+    },
   });
   expect(container.image).toBe(stack.outputs.imageRef);
-  expect(one(stack.resources, "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders").inputs.capacityProviders).toEqual([
-    "FARGATE",
-    "FARGATE_SPOT",
-  ]);
-  const taskRolePolicies = ofType(stack.resources, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs.role === `${P}-task-role-id`);
+  expect(
+    one(stack.resources, "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders").inputs
+      .capacityProviders,
+  ).toEqual(["FARGATE", "FARGATE_SPOT"]);
+  const taskRolePolicies = ofType(stack.resources, "aws:iam/rolePolicy:RolePolicy").filter(
+    (p) => p.inputs.role === `${P}-task-role-id`,
+  );
   expect(taskRolePolicies).toEqual([]);
 });
 
 test("routes: each a Lambda proxy integration (payload 2.0), invokable only from this API's route", () => {
-  const routes = ofType(stack.resources, "aws:apigatewayv2/route:Route").map((r) => [r.inputs.routeKey, r.inputs.target]).sort();
+  const routes = ofType(stack.resources, "aws:apigatewayv2/route:Route")
+    .map((r) => [r.inputs.routeKey, r.inputs.target])
+    .sort();
   expect(routes).toEqual([
     ["GET /get_servers", `integrations/${P}-api-get_servers-id`],
     ["POST /create_server", `integrations/${P}-api-create_server-id`],
@@ -75,13 +100,17 @@ test("routes: each a Lambda proxy integration (payload 2.0), invokable only from
   ]);
   for (const kind of ["create_server", "get_servers", "stop_server"]) {
     const fnName = `${P}-api-${kind.replace("_", "-")}`;
-    expect(one(stack.resources, "aws:apigatewayv2/integration:Integration", `${P}-api-${kind}`).inputs).toMatchObject({
+    expect(
+      one(stack.resources, "aws:apigatewayv2/integration:Integration", `${P}-api-${kind}`).inputs,
+    ).toMatchObject({
       integrationType: "AWS_PROXY",
       integrationUri: arn("lambda", `function:${fnName}`),
       payloadFormatVersion: "2.0",
     });
     const [method, path] = kind === "get_servers" ? ["GET", "/get_servers"] : ["POST", `/${kind}`];
-    expect(one(stack.resources, "aws:lambda/permission:Permission", `${P}-api-${kind}`).inputs).toEqual({
+    expect(
+      one(stack.resources, "aws:lambda/permission:Permission", `${P}-api-${kind}`).inputs,
+    ).toEqual({
       action: "lambda:InvokeFunction",
       function: fnName,
       principal: "apigateway.amazonaws.com",
@@ -100,7 +129,11 @@ test("every function: nodejs24.x on arm64, its own role, JSON logs to its own lo
   const functions = ofType(stack.resources, "aws:lambda/function:Function");
   expect(functions).toHaveLength(5);
   for (const fn of functions) {
-    expect(fn.inputs).toMatchObject({ runtime: "nodejs24.x", architectures: ["arm64"], memorySize: 256 });
+    expect(fn.inputs).toMatchObject({
+      runtime: "nodejs24.x",
+      architectures: ["arm64"],
+      memorySize: 256,
+    });
     expect(fn.inputs.role).toBe(`arn:aws:iam::111122223333:role/${fn.name}-role`);
     expect(fn.inputs.loggingConfig).toMatchObject({ logFormat: "JSON", logGroup: fn.name });
     expect(fn.inputs.environment.variables).toMatchObject({
@@ -110,7 +143,9 @@ test("every function: nodejs24.x on arm64, its own role, JSON logs to its own lo
       ROOMS_MAX_ROOMS: "5",
     });
   }
-  const retention = ofType(stack.resources, "aws:cloudwatch/logGroup:LogGroup").map((g) => g.inputs.retentionInDays);
+  const retention = ofType(stack.resources, "aws:cloudwatch/logGroup:LogGroup").map(
+    (g) => g.inputs.retentionInDays,
+  );
   expect(new Set(retention)).toEqual(new Set([3]));
 });
 
@@ -121,29 +156,48 @@ test("task events: only this cluster's room tasks, retried, then to a dead-lette
     "detail-type": ["ECS Task State Change"],
     detail: { clusterArn: [CLUSTER_ARN], startedBy: [{ prefix: "room:" }] },
   });
-  expect(one(stack.resources, "aws:cloudwatch/eventTarget:EventTarget", `${P}-tasks`).inputs).toMatchObject({
+  expect(
+    one(stack.resources, "aws:cloudwatch/eventTarget:EventTarget", `${P}-tasks`).inputs,
+  ).toMatchObject({
     arn: arn("lambda", `function:${P}-tasks`),
     retryPolicy: { maximumRetryAttempts: 8, maximumEventAgeInSeconds: 3600 },
     deadLetterConfig: { arn: arn("sqs", `${P}-tasks-dlq`) },
   });
-  expect(one(stack.resources, "aws:cloudwatch/eventRule:EventRule", `${P}-tasks-reconcile`).inputs.scheduleExpression).toBe(
-    "rate(5 minutes)",
+  expect(
+    one(stack.resources, "aws:cloudwatch/eventRule:EventRule", `${P}-tasks-reconcile`).inputs
+      .scheduleExpression,
+  ).toBe("rate(5 minutes)");
+  const dlqPolicy = JSON.parse(
+    one(stack.resources, "aws:sqs/queuePolicy:QueuePolicy").inputs.policy,
   );
-  const dlqPolicy = JSON.parse(one(stack.resources, "aws:sqs/queuePolicy:QueuePolicy").inputs.policy);
   expect(dlqPolicy.Statement[0].Condition).toEqual({
-    ArnEquals: { "aws:SourceArn": [arn("events", `rule/${P}-tasks`), arn("events", `rule/${P}-tasks-reconcile`)] },
+    ArnEquals: {
+      "aws:SourceArn": [
+        arn("events", `rule/${P}-tasks`),
+        arn("events", `rule/${P}-tasks-reconcile`),
+      ],
+    },
   });
 });
 
 test("IAM: the events function reads ENIs and its rows; get_servers only reads; nothing else is broad", () => {
   expect(policyOf(stack, `${P}-tasks-role`).map((s) => [s.Action, s.Resource])).toEqual([
-    [["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], arn("dynamodb", `table/${P}-rooms`)],
+    [
+      ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+      arn("dynamodb", `table/${P}-rooms`),
+    ],
     [["ec2:DescribeNetworkInterfaces"], "*"],
     [["logs:CreateLogStream", "logs:PutLogEvents"], arn("logs", `log-group:${P}-tasks:*`)],
   ]);
   expect(policyOf(stack, `${P}-api-get-servers-role`).map((s) => [s.Action, s.Resource])).toEqual([
-    [["dynamodb:GetItem", "dynamodb:Query"], [arn("dynamodb", `table/${P}-rooms`), arn("dynamodb", `table/${P}-rooms/index/*`)]],
-    [["logs:CreateLogStream", "logs:PutLogEvents"], arn("logs", `log-group:${P}-api-get-servers:*`)],
+    [
+      ["dynamodb:GetItem", "dynamodb:Query"],
+      [arn("dynamodb", `table/${P}-rooms`), arn("dynamodb", `table/${P}-rooms/index/*`)],
+    ],
+    [
+      ["logs:CreateLogStream", "logs:PutLogEvents"],
+      arn("logs", `log-group:${P}-api-get-servers:*`),
+    ],
   ]);
   expect(policyOf(stack, `${P}-tasks-reconciler-role`).map((s) => s.Action)).toEqual([
     ["dynamodb:GetItem", "dynamodb:Scan", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
@@ -153,7 +207,10 @@ test("IAM: the events function reads ENIs and its rows; get_servers only reads; 
   ]);
   expect(policyOf(stack, `${P}-execution-role`).map((s) => [s.Action, s.Resource])).toEqual([
     [["ecr:GetAuthorizationToken"], "*"],
-    [["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], arn("ecr", `repository/${P}`)],
+    [
+      ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+      arn("ecr", `repository/${P}`),
+    ],
     [["logs:CreateLogStream", "logs:PutLogEvents"], arn("logs", `log-group:${P}-rooms:*`)],
   ]);
   expectLeastPrivilege(stack);

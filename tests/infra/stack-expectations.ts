@@ -1,35 +1,51 @@
 import { type PolicyStatement } from "../../infra/policies";
-import { ACCOUNT, ofType, REGION, type RecordedResource, runProgram } from "../support/pulumi-program";
+import {
+  ACCOUNT,
+  ofType,
+  REGION,
+  type RecordedResource,
+  runProgram,
+} from "../support/pulumi-program";
 
 export type Stack = Awaited<ReturnType<typeof runProgram>>;
 
 export function one(resources: RecordedResource[], type: string, name?: string): RecordedResource {
   const found = ofType(resources, type).filter((r) => name === undefined || r.name === name);
-  if (found.length !== 1) throw new Error(`expected one ${type} ${name ?? ""}, found ${found.length}`);
+  if (found.length !== 1)
+    throw new Error(`expected one ${type} ${name ?? ""}, found ${found.length}`);
   return found[0];
 }
 
 export function policyOf(stack: Stack, roleName: string): PolicyStatement[] {
-  const policy = ofType(stack.resources, "aws:iam/rolePolicy:RolePolicy").find((p) => p.inputs.role === `${roleName}-id`);
+  const policy = ofType(stack.resources, "aws:iam/rolePolicy:RolePolicy").find(
+    (p) => p.inputs.role === `${roleName}-id`,
+  );
   if (!policy) throw new Error(`no policy for ${roleName}`);
   return JSON.parse(policy.inputs.policy).Statement;
 }
 
-export const arn = (service: string, resource: string) => `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
+export const arn = (service: string, resource: string) =>
+  `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
 
 /** Statements every stack must show, whatever its settings. */
 export function expectLeastPrivilege(stack: Stack) {
   const policies = ofType(stack.resources, "aws:iam/rolePolicy:RolePolicy");
   expect(policies).toHaveLength(6); // five functions and the task execution role
   expect(ofType(stack.resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")).toEqual([]);
-  const allowedStar = new Set(["ec2:DescribeNetworkInterfaces", "ecr:GetAuthorizationToken", "ecs:ListTasks"]);
+  const allowedStar = new Set([
+    "ec2:DescribeNetworkInterfaces",
+    "ecr:GetAuthorizationToken",
+    "ecs:ListTasks",
+  ]);
   for (const policy of policies) {
     for (const statement of JSON.parse(policy.inputs.policy).Statement as PolicyStatement[]) {
       for (const action of statement.Action) expect(action).not.toMatch(/\*/);
       if (statement.Resource === "*") {
         expect(statement.Action.every((a) => allowedStar.has(a))).toBe(true);
         if (statement.Action.includes("ecs:ListTasks")) {
-          expect(statement.Condition).toEqual({ ArnEquals: { "ecs:cluster": expect.stringMatching(/:cluster\//) } });
+          expect(statement.Condition).toEqual({
+            ArnEquals: { "ecs:cluster": expect.stringMatching(/:cluster\//) },
+          });
         }
       }
     }

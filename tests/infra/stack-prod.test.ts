@@ -12,7 +12,9 @@ test("stack outputs: API URL, repository, image, cluster and table", () => {
   expect(stack.outputs).toEqual({
     apiUrl: `https://${P}-api.execute-api.us-east-1.amazonaws.com`,
     repositoryUrl: `111122223333.dkr.ecr.us-east-1.amazonaws.com/${P}`,
-    imageRef: expect.stringMatching(new RegExp(`^111122223333\\.dkr\\.ecr\\.us-east-1\\.amazonaws\\.com/${P}:[0-9a-f]{16}$`)),
+    imageRef: expect.stringMatching(
+      new RegExp(`^111122223333\\.dkr\\.ecr\\.us-east-1\\.amazonaws\\.com/${P}:[0-9a-f]{16}$`),
+    ),
     clusterName: P,
     tableName: `${P}-rooms`,
   });
@@ -28,12 +30,18 @@ test("a dedicated VPC: two public subnets in two zones, both routed to the inter
   ]);
   const gateway = one(resources, "aws:ec2/internetGateway:InternetGateway");
   const table = one(resources, "aws:ec2/routeTable:RouteTable");
-  expect(table.inputs.routes).toEqual([{ cidrBlock: "0.0.0.0/0", gatewayId: `${gateway.name}-id` }]);
+  expect(table.inputs.routes).toEqual([
+    { cidrBlock: "0.0.0.0/0", gatewayId: `${gateway.name}-id` },
+  ]);
   const associations = ofType(resources, "aws:ec2/routeTableAssociation:RouteTableAssociation");
   expect(associations.map((a) => [a.inputs.subnetId, a.inputs.routeTableId]).sort()).toEqual(
     subnets.map((s) => [`${s.name}-id`, `${table.name}-id`]).sort(),
   );
-  for (const type of ["aws:ec2/natGateway:NatGateway", "aws:lb/loadBalancer:LoadBalancer", "aws:ec2/eip:Eip"]) {
+  for (const type of [
+    "aws:ec2/natGateway:NatGateway",
+    "aws:lb/loadBalancer:LoadBalancer",
+    "aws:ec2/eip:Eip",
+  ]) {
     expect(ofType(resources, type)).toEqual([]);
   }
 });
@@ -52,7 +60,8 @@ test("the prod task definition runs on-demand sized rooms with the configured co
   expect([task.inputs.cpu, task.inputs.memory]).toEqual(["512", "1024"]);
   const [container] = JSON.parse(task.inputs.containerDefinitions);
   expect(container.command).toEqual(["--empty-server-timeout=300", "--port=7777"]);
-  const env = one(stack.resources, "aws:lambda/function:Function", `${P}-api-create-server`).inputs.environment.variables;
+  const env = one(stack.resources, "aws:lambda/function:Function", `${P}-api-create-server`).inputs
+    .environment.variables;
   expect(env.ROOMS_CAPACITY_PROVIDER).toBe("FARGATE");
   expect(env.ROOMS_MAX_ROOMS).toBe("50");
 });
@@ -62,7 +71,12 @@ test("the create_server role may run this family's tasks and pass only the two t
     {
       Sid: "RoomsTable",
       Effect: "Allow",
-      Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+      Action: [
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+      ],
       Resource: arn("dynamodb", `table/${P}-rooms`),
     },
     {
@@ -76,7 +90,10 @@ test("the create_server role may run this family's tasks and pass only the two t
       Sid: "PassRoomTaskRoles",
       Effect: "Allow",
       Action: ["iam:PassRole"],
-      Resource: [`arn:aws:iam::111122223333:role/${P}-execution-role`, `arn:aws:iam::111122223333:role/${P}-task-role`],
+      Resource: [
+        `arn:aws:iam::111122223333:role/${P}-execution-role`,
+        `arn:aws:iam::111122223333:role/${P}-task-role`,
+      ],
       Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
     },
     {

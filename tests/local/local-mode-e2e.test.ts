@@ -44,20 +44,38 @@ async function until<T>(probe: () => Promise<T | undefined>, timeoutMs: number):
 }
 
 test("a real Godot client creates a room, waits for RUNNING, joins over ENet, leaves; the room idles out", async () => {
-  local = await startLocalMode({ port: 0, maxRooms: 5, emptyServerTimeoutSeconds: 2, reconcileSeconds: 60, log });
+  local = await startLocalMode({
+    port: 0,
+    maxRooms: 5,
+    emptyServerTimeoutSeconds: 2,
+    reconcileSeconds: 60,
+    log,
+  });
   const client = new GodotProcess(["--path", clientDir, `--api=${local.url}`, "--room=E2E Room"]);
   clients.push(client);
 
   const created = await client.waitFor((l) => l.event === "created", 30_000);
-  expect(created).toMatchObject({ success: true, message: "E2E Room", status: 200, data: { name: "E2E Room", ownerToken: expect.any(String) } });
+  expect(created).toMatchObject({
+    success: true,
+    message: "E2E Room",
+    status: 200,
+    data: { name: "E2E Room", ownerToken: expect.any(String) },
+  });
   const running = await client.waitFor((l) => l.event === "running", 30_000);
-  expect(running).toMatchObject({ success: true, message: "Success", data: { name: "E2E Room", status: "RUNNING", ip: "127.0.0.1" } });
+  expect(running).toMatchObject({
+    success: true,
+    message: "Success",
+    data: { name: "E2E Room", status: "RUNNING", ip: "127.0.0.1" },
+  });
   const listed = await client.waitFor((l) => l.event === "listed", 10_000);
   expect(listed.data).toEqual([running.data]);
   await client.waitFor((l) => l.event === "joined", 30_000);
   const pids = local.fleet.pids;
   expect(pids).toHaveLength(1);
-  await until(async () => log.lines.find((l) => l.message === "player joined" && l.fields?.players === 1), 20_000);
+  await until(
+    async () => log.lines.find((l) => l.message === "player joined" && l.fields?.players === 1),
+    20_000,
+  );
   await client.waitFor((l) => l.event === "left", 10_000);
   expect((await client.exited).code).toBe(0);
 
@@ -77,13 +95,21 @@ test("a real Godot client creates a room, waits for RUNNING, joins over ENet, le
 }, 120_000);
 
 test("stopping local mode with rooms running leaves no Godot process behind", async () => {
-  local = await startLocalMode({ port: 0, maxRooms: 5, emptyServerTimeoutSeconds: 300, reconcileSeconds: 60, log });
+  local = await startLocalMode({
+    port: 0,
+    maxRooms: 5,
+    emptyServerTimeoutSeconds: 300,
+    reconcileSeconds: 60,
+    log,
+  });
   for (const name of ["One", "Two"]) {
     const response = await fetch(`${local.url}/create_server?server=${name}`, { method: "POST" });
     expect(response.status).toBe(200);
   }
   await until(async () => {
-    const list = (await (await fetch(`${local!.url}/get_servers?page=0`)).json()) as { data: unknown[] };
+    const list = (await (await fetch(`${local!.url}/get_servers?page=0`)).json()) as {
+      data: unknown[];
+    };
     return list.data.length === 2 ? true : undefined;
   }, 20_000);
   const pids = local.fleet.pids;

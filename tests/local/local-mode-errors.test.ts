@@ -9,8 +9,12 @@ import { RecordingLogger } from "../support/room-deps";
 test("no Godot binary: the error says how to install one or where to point", () => {
   const attempt = () => findGodot(undefined, { PATH: "/nonexistent" });
   expect(attempt).toThrow(GodotNotFoundError);
-  expect(attempt).toThrow(/No Godot binary \(godot, godot3-server, godot4\) is on PATH\.[\s\S]*apt-get install godot3-server[\s\S]*GODOT_BIN/);
-  expect(() => findGodot("/nonexistent/godot")).toThrow('Godot binary "/nonexistent/godot" was not found.');
+  expect(attempt).toThrow(
+    /No Godot binary \(godot, godot3-server, godot4\) is on PATH\.[\s\S]*apt-get install godot3-server[\s\S]*GODOT_BIN/,
+  );
+  expect(() => findGodot("/nonexistent/godot")).toThrow(
+    'Godot binary "/nonexistent/godot" was not found.',
+  );
 });
 
 test("a Godot binary is found on PATH and its major version detected", () => {
@@ -23,9 +27,17 @@ test("port in use: the error names the port and how to choose another", async ()
   const port = (blocker.address() as { port: number }).port;
   try {
     await expect(
-      startLocalMode({ port, maxRooms: 1, emptyServerTimeoutSeconds: 5, reconcileSeconds: 60, log: new RecordingLogger() }),
+      startLocalMode({
+        port,
+        maxRooms: 1,
+        emptyServerTimeoutSeconds: 5,
+        reconcileSeconds: 60,
+        log: new RecordingLogger(),
+      }),
     ).rejects.toThrow(new PortInUseError(port));
-    expect(new PortInUseError(port).message).toBe(`Port ${port} is already in use on 127.0.0.1. Choose another with --port <n> (or PORT=<n>).`);
+    expect(new PortInUseError(port).message).toBe(
+      `Port ${port} is already in use on 127.0.0.1. Choose another with --port <n> (or PORT=<n>).`,
+    );
   } finally {
     await new Promise<void>((resolve) => blocker.close(() => resolve()));
   }
@@ -36,7 +48,15 @@ test("a server that fails at start (a broken pack): the room goes away and the l
   const pack = join(dir, "broken.pck");
   writeFileSync(pack, "this is not a Godot pack");
   const log = new RecordingLogger();
-  const local = await startLocalMode({ port: 0, packPath: pack, maxRooms: 2, emptyServerTimeoutSeconds: 5, startTimeoutSeconds: 3, reconcileSeconds: 60, log });
+  const local = await startLocalMode({
+    port: 0,
+    packPath: pack,
+    maxRooms: 2,
+    emptyServerTimeoutSeconds: 5,
+    startTimeoutSeconds: 3,
+    reconcileSeconds: 60,
+    log,
+  });
   try {
     const created = await fetch(`${local.url}/create_server?server=Crashy`, { method: "POST" });
     expect(created.status).toBe(200);
@@ -48,9 +68,14 @@ test("a server that fails at start (a broken pack): the room goes away and the l
     }
     expect(status).toBe(404);
     const failure = log.lines.find((l) => l.message.startsWith("room server failed"));
-    expect(log.lines.some((l) => l.message === "room server did not start listening; stopping it")).toBe(true);
+    expect(
+      log.lines.some((l) => l.message === "room server did not start listening; stopping it"),
+    ).toBe(true);
     expect(failure?.message).toBe("room server failed (killed by SIGKILL)");
-    expect(failure?.fields).toMatchObject({ room: "Crashy", output: expect.stringMatching(/ERROR/) });
+    expect(failure?.fields).toMatchObject({
+      room: "Crashy",
+      output: expect.stringMatching(/ERROR/),
+    });
     expect(await local.deps.store.slotCount()).toBe(0);
   } finally {
     await local.stop();

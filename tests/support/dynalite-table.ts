@@ -5,7 +5,9 @@ import { createTableRequest } from "../../common/rooms-table-schema";
 
 // dynalite ships no types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const dynalite = require("dynalite") as (options: Record<string, number>) => import("node:http").Server;
+const dynalite = require("dynalite") as (
+  options: Record<string, number>,
+) => import("node:http").Server;
 
 export interface TestTable {
   readonly endpoint: string;
@@ -34,7 +36,9 @@ export async function startRoomsTable(tableName = "rooms-test"): Promise<TestTab
     db: DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } }),
     async close() {
       raw.destroy();
-      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        server.close((error) => (error ? reject(error) : resolve())),
+      );
     },
   };
 }

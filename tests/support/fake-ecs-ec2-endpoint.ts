@@ -14,32 +14,45 @@ export interface RecordedAwsCall {
  */
 export async function startFakeEcsEc2(taskArn: string, publicIp: string) {
   const calls: RecordedAwsCall[] = [];
-  const server: Server = createServer(async (request, response) => {
-    const body = await readBody(request);
-    const target = request.headers["x-amz-target"];
-    if (typeof target === "string" && target.startsWith("AmazonEC2ContainerServiceV20141113.")) {
-      const action = target.split(".")[1];
-      const input = JSON.parse(body);
-      calls.push({ service: "ecs", action, body: input });
-      response.setHeader("content-type", "application/x-amz-json-1.1");
-      if (action === "RunTask") return response.end(JSON.stringify({ tasks: [{ taskArn, lastStatus: "PROVISIONING" }], failures: [] }));
-      if (action === "StopTask") return response.end(JSON.stringify({ task: { taskArn } }));
-    } else {
-      const params = Object.fromEntries(new URLSearchParams(body));
-      calls.push({ service: "ec2", action: params.Action, body: params });
-      if (params.Action === "DescribeNetworkInterfaces") {
-        response.setHeader("content-type", "text/xml");
-        return response.end(
-          `<DescribeNetworkInterfacesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId>` +
-            `<networkInterfaceSet><item><networkInterfaceId>${params["NetworkInterfaceId.1"]}</networkInterfaceId>` +
-            `<association><publicIp>${publicIp}</publicIp></association></item></networkInterfaceSet>` +
-            `</DescribeNetworkInterfacesResponse>`,
+  const server: Server = createServer(
+    (request, response) =>
+      void readBody(request).then((body) => {
+        const target = request.headers["x-amz-target"];
+        if (
+          typeof target === "string" &&
+          target.startsWith("AmazonEC2ContainerServiceV20141113.")
+        ) {
+          const action = target.split(".")[1];
+          const input = JSON.parse(body);
+          calls.push({ service: "ecs", action, body: input });
+          response.setHeader("content-type", "application/x-amz-json-1.1");
+          if (action === "RunTask")
+            return response.end(
+              JSON.stringify({ tasks: [{ taskArn, lastStatus: "PROVISIONING" }], failures: [] }),
+            );
+          if (action === "StopTask") return response.end(JSON.stringify({ task: { taskArn } }));
+        } else {
+          const params = Object.fromEntries(new URLSearchParams(body));
+          calls.push({ service: "ec2", action: params.Action, body: params });
+          if (params.Action === "DescribeNetworkInterfaces") {
+            response.setHeader("content-type", "text/xml");
+            return response.end(
+              `<DescribeNetworkInterfacesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId>` +
+                `<networkInterfaceSet><item><networkInterfaceId>${params["NetworkInterfaceId.1"]}</networkInterfaceId>` +
+                `<association><publicIp>${publicIp}</publicIp></association></item></networkInterfaceSet>` +
+                `</DescribeNetworkInterfacesResponse>`,
+            );
+          }
+        }
+        response.statusCode = 400;
+        response.end(
+          JSON.stringify({
+            __type: "UnknownOperationException",
+            message: "not served by this fake",
+          }),
         );
-      }
-    }
-    response.statusCode = 400;
-    response.end(JSON.stringify({ __type: "UnknownOperationException", message: "not served by this fake" }));
-  });
+      }),
+  );
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

@@ -18,7 +18,10 @@ export class GodotProcess {
   private waiters: Array<() => void> = [];
 
   constructor(args: string[], env: Record<string, string> = {}) {
-    this.child = spawn(GODOT, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    this.child = spawn(GODOT, args, {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let buffer = "";
     this.child.stdout!.on("data", (chunk: Buffer) => {
       buffer += chunk.toString("utf8");
@@ -48,7 +51,9 @@ export class GodotProcess {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== check);
-        reject(new Error(`no matching log line in ${timeoutMs} ms; saw ${JSON.stringify(this.lines)}`));
+        reject(
+          new Error(`no matching log line in ${timeoutMs} ms; saw ${JSON.stringify(this.lines)}`),
+        );
       }, timeoutMs);
       const check = () => {
         const found = this.lines.find(predicate);

@@ -8,13 +8,21 @@ export interface HttpEventOptions {
 }
 
 /** A real-shaped API Gateway v2 (payload format 2.0) event. */
-export function httpEvent(method: string, path: string, options: HttpEventOptions = {}): APIGatewayProxyEventV2 {
+export function httpEvent(
+  method: string,
+  path: string,
+  options: HttpEventOptions = {},
+): APIGatewayProxyEventV2 {
   return {
     version: "2.0",
     routeKey: `${method} ${path}`,
     rawPath: path,
     rawQueryString: options.query ?? "",
-    headers: { host: "abc123.execute-api.us-east-1.amazonaws.com", "user-agent": "GodotEngine/3.2.3", ...options.headers },
+    headers: {
+      host: "abc123.execute-api.us-east-1.amazonaws.com",
+      "user-agent": "GodotEngine/3.2.3",
+      ...options.headers,
+    },
     ...(options.query
       ? { queryStringParameters: Object.fromEntries(new URLSearchParams(options.query)) }
       : {}),
@@ -23,7 +31,13 @@ export function httpEvent(method: string, path: string, options: HttpEventOption
       apiId: "abc123",
       domainName: "abc123.execute-api.us-east-1.amazonaws.com",
       domainPrefix: "abc123",
-      http: { method, path, protocol: "HTTP/1.1", sourceIp: "198.51.100.1", userAgent: "GodotEngine/3.2.3" },
+      http: {
+        method,
+        path,
+        protocol: "HTTP/1.1",
+        sourceIp: "198.51.100.1",
+        userAgent: "GodotEngine/3.2.3",
+      },
       requestId: "req-1",
       routeKey: `${method} ${path}`,
       stage: "$default",

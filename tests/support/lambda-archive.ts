@@ -8,13 +8,18 @@ const run = promisify(execFile);
 const ROOT = join(__dirname, "..", "..");
 
 /** The files of a CallbackFunction's code archive, as the mocked program built it. */
-export async function archiveFiles(fn: RecordedResource): Promise<Record<string, { text?: string; path?: string }>> {
+export async function archiveFiles(
+  fn: RecordedResource,
+): Promise<Record<string, { text?: string; path?: string }>> {
   const assets: Record<string, { text?: unknown; path?: unknown }> = await fn.inputs.code.assets;
   const files: Record<string, { text?: string; path?: string }> = {};
   for (const [name, asset] of Object.entries(assets)) {
     const text = await asset.text;
     const path = await asset.path;
-    files[name] = { ...(typeof text === "string" ? { text } : {}), ...(typeof path === "string" ? { path } : {}) };
+    files[name] = {
+      ...(typeof text === "string" ? { text } : {}),
+      ...(typeof path === "string" ? { path } : {}),
+    };
   }
   return files;
 }
@@ -42,7 +47,11 @@ Promise.resolve(handler(event)).then((result) => {
  * Runs a serialized handler once in a fresh Node process, with the function's environment.
  * The SDK resolves from this project's node_modules, as the Lambda runtime provides it.
  */
-export async function invokeInFreshNode(indexPath: string, env: Record<string, string>, event: unknown) {
+export async function invokeInFreshNode(
+  indexPath: string,
+  env: Record<string, string>,
+  event: unknown,
+) {
   const { stdout } = await run(process.execPath, ["-e", DRIVER, indexPath, JSON.stringify(event)], {
     env: {
       PATH: process.env.PATH ?? "",
@@ -56,6 +65,9 @@ export async function invokeInFreshNode(indexPath: string, env: Record<string, s
     timeout: 30_000,
   });
   const [logs, result] = stdout.split("\n@@result ");
-  const logLines = logs.split("\n").filter((line) => line.trim() !== "").map((line) => JSON.parse(line));
+  const logLines = logs
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => JSON.parse(line));
   return { ...(JSON.parse(result) as { result: any; sdkClientsLoaded: string[] }), logLines };
 }

@@ -15,13 +15,17 @@ export interface RecordedResource {
 }
 
 /** The stack's config as the Pulumi CLI would give it: Pulumi.yaml defaults, then the stack file. */
-export function stackConfig(stack: string, overrides: Record<string, string> = {}): Record<string, string> {
+export function stackConfig(
+  stack: string,
+  overrides: Record<string, string> = {},
+): Record<string, string> {
   const project = parse(readFileSync(join(ROOT, "Pulumi.yaml"), "utf8"));
   const config: Record<string, string> = {};
   for (const [key, spec] of Object.entries<any>(project.config ?? {})) {
     const fullKey = key.includes(":") ? key : `${project.name}:${key}`;
     const value = spec?.value ?? spec?.default;
-    if (value !== undefined) config[fullKey] = typeof value === "string" ? value : JSON.stringify(value);
+    if (value !== undefined)
+      config[fullKey] = typeof value === "string" ? value : JSON.stringify(value);
   }
   const stackFile = parse(readFileSync(join(ROOT, `Pulumi.${stack}.yaml`), "utf8"));
   for (const [key, value] of Object.entries<any>(stackFile.config ?? {})) {
@@ -33,7 +37,8 @@ export function stackConfig(stack: string, overrides: Record<string, string> = {
 
 /** Computed outputs AWS would return, so that ARNs in policies look like real ones. */
 function computed(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
-  const arn = (service: string, resource: string) => `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
+  const arn = (service: string, resource: string) =>
+    `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
   switch (type) {
     case "aws:ecs/cluster:Cluster":
       return { arn: arn("ecs", `cluster/${name}`), name };
@@ -46,13 +51,24 @@ function computed(type: string, name: string, inputs: Record<string, any>): Reco
     case "aws:cloudwatch/logGroup:LogGroup":
       return { arn: arn("logs", `log-group:${name}`), name };
     case "aws:ecr/repository:Repository":
-      return { arn: arn("ecr", `repository/${name}`), repositoryUrl: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${name}`, registryId: ACCOUNT };
+      return {
+        arn: arn("ecr", `repository/${name}`),
+        repositoryUrl: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${name}`,
+        registryId: ACCOUNT,
+      };
     case "aws:apigatewayv2/api:Api":
-      return { apiEndpoint: `https://${name}.execute-api.${REGION}.amazonaws.com`, executionArn: arn("execute-api", `${name}-id`) };
+      return {
+        apiEndpoint: `https://${name}.execute-api.${REGION}.amazonaws.com`,
+        executionArn: arn("execute-api", `${name}-id`),
+      };
     case "aws:lambda/function:Function":
       return { arn: arn("lambda", `function:${name}`), name, invokeArn: `invoke:${name}` };
     case "aws:sqs/queue:Queue":
-      return { arn: arn("sqs", name), url: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${name}`, name };
+      return {
+        arn: arn("sqs", name),
+        url: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${name}`,
+        name,
+      };
     case "aws:cloudwatch/eventRule:EventRule":
       return { arn: arn("events", `rule/${name}`), name };
     default:
@@ -76,13 +92,20 @@ export async function runProgram(stack: "dev" | "prod", overrides: Record<string
           case "aws:index/getRegion:getRegion":
             return { name: REGION, region: REGION, id: REGION };
           case "aws:index/getAvailabilityZones:getAvailabilityZones":
-            return { names: [`${REGION}a`, `${REGION}b`, `${REGION}c`], zoneIds: ["use1-az1", "use1-az2", "use1-az4"] };
+            return {
+              names: [`${REGION}a`, `${REGION}b`, `${REGION}c`],
+              zoneIds: ["use1-az1", "use1-az2", "use1-az4"],
+            };
           case "aws:ec2/getVpc:getVpc":
             return { id: "vpc-default", cidrBlock: "172.31.0.0/16" };
           case "aws:ec2/getSubnets:getSubnets":
             return { ids: ["subnet-default-a", "subnet-default-b"] };
           case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
-            return { userName: "AWS", password: "token", proxyEndpoint: `https://${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com` };
+            return {
+              userName: "AWS",
+              password: "token",
+              proxyEndpoint: `https://${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`,
+            };
           default:
             throw new Error(`unmocked call ${args.token}`);
         }

@@ -20,7 +20,11 @@ export function taskEvent(facts: TaskEventFacts): Record<string, unknown> {
     desiredStatus: facts.desiredStatus ?? (facts.lastStatus === "STOPPED" ? "STOPPED" : "RUNNING"),
     version: facts.version,
     startedBy: `room:${facts.roomId}`,
-    overrides: { containerOverrides: [{ name: "game", environment: [{ name: "ROOM_NAME", value: facts.roomName }] }] },
+    overrides: {
+      containerOverrides: [
+        { name: "game", environment: [{ name: "ROOM_NAME", value: facts.roomName }] },
+      ],
+    },
   });
   if (facts.stopCode) detail.stopCode = facts.stopCode;
   event.resources = [facts.taskArn];
@@ -28,12 +32,20 @@ export function taskEvent(facts: TaskEventFacts): Record<string, unknown> {
 }
 
 /** The life of one task, as ECS reports it: versions increase with each change. */
-export function taskLifecycle(base: Omit<TaskEventFacts, "lastStatus" | "version" | "desiredStatus">) {
+export function taskLifecycle(
+  base: Omit<TaskEventFacts, "lastStatus" | "version" | "desiredStatus">,
+) {
   return [
     taskEvent({ ...base, lastStatus: "PROVISIONING", version: 1 }),
     taskEvent({ ...base, lastStatus: "PENDING", version: 2 }),
     taskEvent({ ...base, lastStatus: "RUNNING", version: 3 }),
-    taskEvent({ ...base, lastStatus: "RUNNING", desiredStatus: "STOPPED", version: 4, stopCode: "TerminationNotice" }),
+    taskEvent({
+      ...base,
+      lastStatus: "RUNNING",
+      desiredStatus: "STOPPED",
+      version: 4,
+      stopCode: "TerminationNotice",
+    }),
     taskEvent({ ...base, lastStatus: "STOPPED", version: 5, stopCode: "EssentialContainerExited" }),
   ];
 }

@@ -1,5 +1,11 @@
 import { DescribeNetworkInterfacesCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { DescribeTasksCommand, ECSClient, ListTasksCommand, RunTaskCommand, StopTaskCommand } from "@aws-sdk/client-ecs";
+import {
+  DescribeTasksCommand,
+  ECSClient,
+  ListTasksCommand,
+  RunTaskCommand,
+  StopTaskCommand,
+} from "@aws-sdk/client-ecs";
 import { mockClient } from "aws-sdk-client-mock";
 import { EcsFleet, type EcsFleetSettings } from "../../../handlers/aws/ecs-fleet";
 import { eniAddressResolver } from "../../../handlers/aws/eni-address-resolver";
@@ -43,19 +49,33 @@ describe("EcsFleet", () => {
       count: 1,
       capacityProviderStrategy: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }],
       networkConfiguration: {
-        awsvpcConfiguration: { subnets: ["subnet-a", "subnet-b"], securityGroups: ["sg-1"], assignPublicIp: "ENABLED" },
+        awsvpcConfiguration: {
+          subnets: ["subnet-a", "subnet-b"],
+          securityGroups: ["sg-1"],
+          assignPublicIp: "ENABLED",
+        },
       },
       startedBy: "room:r1",
       clientToken: "r1",
-      overrides: { containerOverrides: [{ name: "game", environment: [{ name: "ROOM_NAME", value: "Brave-Otter-42" }] }] },
+      overrides: {
+        containerOverrides: [
+          { name: "game", environment: [{ name: "ROOM_NAME", value: "Brave-Otter-42" }] },
+        ],
+      },
     });
   });
 
   test("a RunTask capacity failure becomes FleetCapacityError; other failures a plain error", async () => {
-    ecs.on(RunTaskCommand).resolvesOnce({ tasks: [], failures: [{ reason: "Capacity is unavailable at this time." }] })
+    ecs
+      .on(RunTaskCommand)
+      .resolvesOnce({ tasks: [], failures: [{ reason: "Capacity is unavailable at this time." }] })
       .resolvesOnce({ tasks: [], failures: [{ reason: "MISSING" }] });
-    await expect(fleet().start({ roomId: "r1", name: "A" })).rejects.toBeInstanceOf(FleetCapacityError);
-    await expect(fleet().start({ roomId: "r2", name: "B" })).rejects.toThrow("RunTask failed: MISSING");
+    await expect(fleet().start({ roomId: "r1", name: "A" })).rejects.toBeInstanceOf(
+      FleetCapacityError,
+    );
+    await expect(fleet().start({ roomId: "r2", name: "B" })).rejects.toThrow(
+      "RunTask failed: MISSING",
+    );
   });
 
   test("stop sends StopTask for the task in our cluster with the reason", async () => {
@@ -67,7 +87,8 @@ describe("EcsFleet", () => {
   });
 
   test("listActive pages ListTasks of our family and describes the tasks, keeping only ours", async () => {
-    ecs.on(ListTasksCommand)
+    ecs
+      .on(ListTasksCommand)
       .resolvesOnce({ taskArns: ["t1", "t2"], nextToken: "n" })
       .resolvesOnce({ taskArns: ["t3"] });
     ecs.on(DescribeTasksCommand).resolves({
@@ -75,7 +96,11 @@ describe("EcsFleet", () => {
         {
           taskArn: "t1",
           startedBy: "room:r1",
-          overrides: { containerOverrides: [{ name: "game", environment: [{ name: "ROOM_NAME", value: "One" }] }] },
+          overrides: {
+            containerOverrides: [
+              { name: "game", environment: [{ name: "ROOM_NAME", value: "One" }] },
+            ],
+          },
         },
         { taskArn: "t2", startedBy: "ecs-svc/xyz" },
         { taskArn: "t3", startedBy: "room:r3" },
@@ -87,7 +112,12 @@ describe("EcsFleet", () => {
     ]);
     expect(ecs.commandCalls(ListTasksCommand).map((c) => c.args[0].input)).toEqual([
       { cluster: SETTINGS.clusterArn, family: "godot-rooms-dev-room", desiredStatus: "RUNNING" },
-      { cluster: SETTINGS.clusterArn, family: "godot-rooms-dev-room", desiredStatus: "RUNNING", nextToken: "n" },
+      {
+        cluster: SETTINGS.clusterArn,
+        family: "godot-rooms-dev-room",
+        desiredStatus: "RUNNING",
+        nextToken: "n",
+      },
     ]);
     expect(ecs.commandCalls(DescribeTasksCommand).map((c) => c.args[0].input)).toEqual([
       { cluster: SETTINGS.clusterArn, tasks: ["t1", "t2", "t3"] },
@@ -96,16 +126,23 @@ describe("EcsFleet", () => {
 
   test("resolveAddress reads the ENI's public IP with one DescribeNetworkInterfaces", async () => {
     ec2.on(DescribeNetworkInterfacesCommand).resolves({
-      NetworkInterfaces: [{ NetworkInterfaceId: "eni-1", Association: { PublicIp: "203.0.113.7" } }],
+      NetworkInterfaces: [
+        { NetworkInterfaceId: "eni-1", Association: { PublicIp: "203.0.113.7" } },
+      ],
     });
-    await expect(fleet().resolveAddress({ networkInterfaceId: "eni-1" })).resolves.toEqual({ ip: "203.0.113.7", port: 7777 });
+    await expect(fleet().resolveAddress({ networkInterfaceId: "eni-1" })).resolves.toEqual({
+      ip: "203.0.113.7",
+      port: 7777,
+    });
     expect(ec2.commandCalls(DescribeNetworkInterfacesCommand).map((c) => c.args[0].input)).toEqual([
       { NetworkInterfaceIds: ["eni-1"] },
     ]);
   });
 
   test("resolveAddress without an ENI, or an ENI without a public IP, is undefined", async () => {
-    ec2.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: [{ NetworkInterfaceId: "eni-2" }] });
+    ec2
+      .on(DescribeNetworkInterfacesCommand)
+      .resolves({ NetworkInterfaces: [{ NetworkInterfaceId: "eni-2" }] });
     await expect(fleet().resolveAddress({})).resolves.toBeUndefined();
     await expect(fleet().resolveAddress({ networkInterfaceId: "eni-2" })).resolves.toBeUndefined();
     expect(ec2.calls()).toHaveLength(1);

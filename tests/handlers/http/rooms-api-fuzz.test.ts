@@ -19,7 +19,20 @@ const text = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: "grapheme", maxLength: 40 }),
   fc.string({ unit: "binary", maxLength: 40 }),
-  fc.constantFrom("", " ", "%", "%zz", "\u0000", "💥", "Ünïcødé", "a".repeat(33), "../../etc", "null", "-1", "1e309"),
+  fc.constantFrom(
+    "",
+    " ",
+    "%",
+    "%zz",
+    "\u0000",
+    "💥",
+    "Ünïcødé",
+    "a".repeat(33),
+    "../../etc",
+    "null",
+    "-1",
+    "1e309",
+  ),
 );
 const names = fc.oneof(text, fc.constantFrom("Castle", "castle", "Brave-Otter-42", "  Arena  "));
 const pages = fc.oneof(
@@ -43,14 +56,20 @@ const bodies = fc.oneof(
   fc.constant(undefined),
   text,
   jsonValue.map((v) => JSON.stringify(v)),
-  fc.record({ server: fc.oneof(names, jsonValue), version: fc.oneof(text, jsonValue) }, { requiredKeys: [] }).map((b) =>
-    JSON.stringify(b),
-  ),
+  fc
+    .record(
+      { server: fc.oneof(names, jsonValue), version: fc.oneof(text, jsonValue) },
+      { requiredKeys: [] },
+    )
+    .map((b) => JSON.stringify(b)),
   fc.nat({ max: 40_000 }).map((n) => `{"server":"${"x".repeat(n)}"}`),
 );
 const headers = fc.dictionary(
   fc.constantFrom("authorization", "content-type", "x-forwarded-for"),
-  fc.oneof(text, text.map((t) => `Bearer ${t}`)),
+  fc.oneof(
+    text,
+    text.map((t) => `Bearer ${t}`),
+  ),
 );
 const wellShaped = fc
   .record({
@@ -72,26 +91,38 @@ const wellShaped = fc
 /** Requests an original client could send, with names and pages drawn at random. */
 const plausible = fc
   .record({
-    route: fc.constantFrom(["POST", "/create_server"], ["GET", "/get_servers"], ["POST", "/stop_server"]),
+    route: fc.constantFrom(
+      ["POST", "/create_server"],
+      ["GET", "/get_servers"],
+      ["POST", "/stop_server"],
+    ),
     name: fc.stringMatching(/^[A-Za-z0-9 _-]{1,32}$/),
     page: fc.nat({ max: 3 }),
     byName: fc.boolean(),
   })
   .map(({ route: [method, path], name, page, byName }) =>
-    httpEvent(method, path, { query: byName || method === "POST" ? `server=${encodeURIComponent(name)}` : `page=${page}` }),
+    httpEvent(method, path, {
+      query: byName || method === "POST" ? `server=${encodeURIComponent(name)}` : `page=${page}`,
+    }),
   );
 /** Events whose every field may be missing or of the wrong type. */
 const malformed = fc.oneof(
   fc.anything(),
   fc.record(
     {
-      rawPath: fc.oneof(fc.constantFrom("/create_server", "/get_servers", "/stop_server"), fc.anything()),
+      rawPath: fc.oneof(
+        fc.constantFrom("/create_server", "/get_servers", "/stop_server"),
+        fc.anything(),
+      ),
       rawQueryString: fc.anything(),
       queryStringParameters: fc.anything(),
       headers: fc.anything(),
       body: fc.anything(),
       isBase64Encoded: fc.anything(),
-      requestContext: fc.oneof(fc.anything(), fc.record({ http: fc.record({ method: fc.anything() }) })),
+      requestContext: fc.oneof(
+        fc.anything(),
+        fc.record({ http: fc.record({ method: fc.anything() }) }),
+      ),
     },
     { requiredKeys: [] },
   ),
@@ -100,20 +131,24 @@ const malformed = fc.oneof(
 test("10,000 random and malformed API Gateway v2 events: no 5xx, no exception, every error in the envelope", async () => {
   const statuses = new Map<number, number>();
   await fc.assert(
-    fc.asyncProperty(fc.oneof(
+    fc.asyncProperty(
+      fc.oneof(
         { weight: 4, arbitrary: wellShaped },
         { weight: 2, arbitrary: plausible },
         { weight: 1, arbitrary: malformed },
-      ), async (event) => {
-      const response = await handleRoomsApi(event, deps);
-      statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
-      expect(response.statusCode).toBeGreaterThanOrEqual(200);
-      expect(response.statusCode).toBeLessThan(500);
-      const body = JSON.parse(response.body);
-      expect(typeof body.success).toBe("boolean");
-      expect(typeof body.message).toBe("string");
-      if (response.statusCode !== 200) expect(body).toEqual({ success: false, message: body.message, data: [] });
-    }),
+      ),
+      async (event) => {
+        const response = await handleRoomsApi(event, deps);
+        statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
+        expect(response.statusCode).toBeGreaterThanOrEqual(200);
+        expect(response.statusCode).toBeLessThan(500);
+        const body = JSON.parse(response.body);
+        expect(typeof body.success).toBe("boolean");
+        expect(typeof body.message).toBe("string");
+        if (response.statusCode !== 200)
+          expect(body).toEqual({ success: false, message: body.message, data: [] });
+      },
+    ),
     { numRuns: 10_000 },
   );
   // The run must have reached the use cases, not only the input checks.

@@ -18,14 +18,22 @@ afterEach(async () => {
 async function call(method: string, path: string, options?: HttpEventOptions) {
   const response = await handleRoomsApi(httpEvent(method, path, options), deps);
   expect(response.headers["content-type"]).toBe("application/json; charset=utf-8");
-  expect(response.body).not.toMatch(/arn:aws|111122223333|server-\d|roomId|ownerTokenHash|serverId|\bat .+\.ts/);
+  expect(response.body).not.toMatch(
+    /arn:aws|111122223333|server-\d|roomId|ownerTokenHash|serverId|\bat .+\.ts/,
+  );
   return { status: response.statusCode, body: JSON.parse(response.body) };
 }
 
 async function markRunning(name: string) {
   const started = deps.fleet.started.find((s) => s.name === name)!;
   await applyTaskStateChange(
-    taskEvent({ taskArn: started.serverId, roomId: started.roomId, roomName: name, lastStatus: "RUNNING", version: 3 }),
+    taskEvent({
+      taskArn: started.serverId,
+      roomId: started.roomId,
+      roomName: name,
+      lastStatus: "RUNNING",
+      version: 3,
+    }),
     deps,
   );
 }
@@ -39,7 +47,13 @@ describe("POST /create_server", () => {
     expect(body).toEqual({
       success: true,
       message: "Castle",
-      data: { name: "Castle", status: "PROVISIONING", port: 7777, ...ROOM_FIELDS, ownerToken: expect.any(String) },
+      data: {
+        name: "Castle",
+        status: "PROVISIONING",
+        port: 7777,
+        ...ROOM_FIELDS,
+        ownerToken: expect.any(String),
+      },
     });
   });
 
@@ -51,7 +65,9 @@ describe("POST /create_server", () => {
   });
 
   test("accepts a JSON body with server and version", async () => {
-    const { body } = await call("POST", "/create_server", { body: JSON.stringify({ server: "Bodied", version: "1.4" }) });
+    const { body } = await call("POST", "/create_server", {
+      body: JSON.stringify({ server: "Bodied", version: "1.4" }),
+    });
     expect(body.data).toMatchObject({ name: "Bodied", version: "1.4" });
   });
 
@@ -59,7 +75,11 @@ describe("POST /create_server", () => {
     await call("POST", "/create_server", { query: "server=Taken" });
     expect(await call("POST", "/create_server", { query: "server=taken" })).toEqual({
       status: 409,
-      body: { success: false, message: 'The room name "taken" is already taken. Pick another name.', data: [] },
+      body: {
+        success: false,
+        message: 'The room name "taken" is already taken. Pick another name.',
+        data: [],
+      },
     });
     expect((await call("POST", "/create_server", { query: "server=%3Cb%3E" })).status).toBe(400);
     await call("POST", "/create_server");
@@ -82,11 +102,21 @@ describe("GET /get_servers", () => {
     const starting = await call("GET", "/get_servers", { query: "server=joinable" });
     expect(starting).toEqual({
       status: 200,
-      body: { success: true, message: "Success", data: { name: "Joinable", status: "PROVISIONING", port: 7777, ...ROOM_FIELDS } },
+      body: {
+        success: true,
+        message: "Success",
+        data: { name: "Joinable", status: "PROVISIONING", port: 7777, ...ROOM_FIELDS },
+      },
     });
     await markRunning("Joinable");
     const running = await call("GET", "/get_servers", { query: "server=Joinable" });
-    expect(running.body.data).toEqual({ name: "Joinable", status: "RUNNING", ip: "203.0.113.10", port: 7777, ...ROOM_FIELDS });
+    expect(running.body.data).toEqual({
+      name: "Joinable",
+      status: "RUNNING",
+      ip: "203.0.113.10",
+      port: 7777,
+      ...ROOM_FIELDS,
+    });
   });
 
   test("an unknown room is 404 with data []", async () => {
@@ -117,7 +147,10 @@ describe("POST /stop_server", () => {
     const created = await call("POST", "/create_server", { query: "server=Mine" });
     await markRunning("Mine");
     expect((await call("POST", "/stop_server", { query: "server=Mine" })).status).toBe(403);
-    const wrong = await call("POST", "/stop_server", { query: "server=Mine", headers: { authorization: "Bearer nope" } });
+    const wrong = await call("POST", "/stop_server", {
+      query: "server=Mine",
+      headers: { authorization: "Bearer nope" },
+    });
     expect(wrong.status).toBe(403);
     expect(wrong.body.success).toBe(false);
     expect(deps.fleet.stopped).toEqual([]);
@@ -127,7 +160,11 @@ describe("POST /stop_server", () => {
     });
     expect(stopped).toEqual({
       status: 200,
-      body: { success: true, message: "Stopping Mine", data: { name: "Mine", status: "STOPPING", port: 7777, ...ROOM_FIELDS } },
+      body: {
+        success: true,
+        message: "Stopping Mine",
+        data: { name: "Mine", status: "STOPPING", port: 7777, ...ROOM_FIELDS },
+      },
     });
     expect(deps.fleet.stopped).toHaveLength(1);
   });

@@ -42,7 +42,10 @@ describe("parseTaskStateChange", () => {
 
   test.each([
     ["another detail type", { ...fixture, "detail-type": "ECS Container Instance State Change" }],
-    ["a task not started by us", { ...fixture, detail: { ...fixture.detail, startedBy: "ecs-svc/123" } }],
+    [
+      "a task not started by us",
+      { ...fixture, detail: { ...fixture.detail, startedBy: "ecs-svc/123" } },
+    ],
     ["no room name override", { ...fixture, detail: { ...fixture.detail, overrides: {} } }],
     ["a version that is not a number", { ...fixture, detail: { ...fixture.detail, version: "4" } }],
     ["null", null],
@@ -60,7 +63,9 @@ describe("applyTaskStateChange", () => {
     const running = taskEvent({ ...task, lastStatus: "RUNNING", version: 3 });
     expect(await applyTaskStateChange(running, deps)).toBe("applied");
     expect(await applyTaskStateChange(running, deps)).toBe("ignored");
-    expect(await applyTaskStateChange(taskEvent({ ...task, lastStatus: "RUNNING", version: 4 }), deps)).toBe("applied");
+    expect(
+      await applyTaskStateChange(taskEvent({ ...task, lastStatus: "RUNNING", version: 4 }), deps),
+    ).toBe("applied");
     expect(deps.fleet.addressLookups).toEqual([task.taskArn]);
     const stored = await deps.store.get(task.roomName);
     expect(stored).toMatchObject({
@@ -100,13 +105,22 @@ describe("applyTaskStateChange", () => {
     const strangers = [
       fixture,
       taskEvent({ ...task, roomId: "someone-else", lastStatus: "STOPPED", version: 9 }),
-      taskEvent({ ...task, taskArn: "arn:aws:ecs:us-east-1:111122223333:task/c/other", lastStatus: "STOPPED", version: 9 }),
+      taskEvent({
+        ...task,
+        taskArn: "arn:aws:ecs:us-east-1:111122223333:task/c/other",
+        lastStatus: "STOPPED",
+        version: 9,
+      }),
       taskEvent({ ...task, roomName: "Nobody", lastStatus: "RUNNING", version: 9 }),
       { "detail-type": "ECS Task State Change", detail: { taskArn: 7 } },
       {},
     ];
-    for (const event of strangers) await expect(applyTaskStateChange(event, deps)).resolves.toBe("ignored");
-    expect(await deps.store.get(task.roomName)).toMatchObject({ status: "PROVISIONING", roomId: task.roomId });
+    for (const event of strangers)
+      await expect(applyTaskStateChange(event, deps)).resolves.toBe("ignored");
+    expect(await deps.store.get(task.roomName)).toMatchObject({
+      status: "PROVISIONING",
+      roomId: task.roomId,
+    });
     expect(await deps.store.slotCount()).toBe(1);
   });
 
@@ -115,9 +129,20 @@ describe("applyTaskStateChange", () => {
     const expectedOf = async (events: unknown[], name: string) => {
       const task = await roomWithTask(deps, name);
       const lifecycle = taskLifecycle(task);
-      await applyAll(events.map((i) => lifecycle[i as number]), deps);
+      await applyAll(
+        events.map((i) => lifecycle[i as number]),
+        deps,
+      );
       const row = await deps.store.get(name);
-      return row && { ...row, roomId: undefined, serverId: undefined, name: undefined, ownerTokenHash: undefined };
+      return (
+        row && {
+          ...row,
+          roomId: undefined,
+          serverId: undefined,
+          name: undefined,
+          ownerTokenHash: undefined,
+        }
+      );
     };
     const inOrderRunning = await expectedOf([0, 1, 2], "Ordered Running");
     const inOrderStopped = await expectedOf([0, 1, 2, 3, 4], "Ordered Stopped");

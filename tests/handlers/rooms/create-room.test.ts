@@ -14,7 +14,9 @@ afterEach(async () => {
 
 async function settle<T>(runs: Array<Promise<T>>) {
   const results = await Promise.allSettled(runs);
-  const ok = results.filter((r): r is PromiseFulfilledResult<Awaited<T>> => r.status === "fulfilled");
+  const ok = results.filter(
+    (r): r is PromiseFulfilledResult<Awaited<T>> => r.status === "fulfilled",
+  );
   const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
   return { ok, failed };
 }
@@ -71,7 +73,9 @@ describe("createRoom", () => {
 
   test("50 parallel creates with one name: exactly one succeeds and exactly one task starts", async () => {
     const deps = roomDeps(table);
-    const { ok, failed } = await settle(Array.from({ length: 50 }, () => createRoom({ name: "Duel" }, deps)));
+    const { ok, failed } = await settle(
+      Array.from({ length: 50 }, () => createRoom({ name: "Duel" }, deps)),
+    );
     expect(ok).toHaveLength(1);
     expect(failed).toHaveLength(49);
     expect(failed.every((f) => (f.reason as RoomsError).status === 409)).toBe(true);
@@ -97,7 +101,9 @@ describe("createRoom", () => {
     deps.fleet.failNextStart = new Error("AccessDeniedException");
     const error = await createRoom({ name: "Lobby" }, deps).catch((e: unknown) => e);
     expect((error as RoomsError).status).toBe(503);
-    expect((error as RoomsError).message).toBe("The game server could not be started. Try again in a moment.");
+    expect((error as RoomsError).message).toBe(
+      "The game server could not be started. Try again in a moment.",
+    );
     expect(await deps.store.get("Lobby")).toBeUndefined();
     expect(await deps.store.slotCount()).toBe(0);
     await expect(createRoom({ name: "Lobby" }, deps)).resolves.toBeDefined();
@@ -124,14 +130,18 @@ describe("createRoom", () => {
     const deps = roomDeps(table, {}, new FleetThatLosesTheRow());
     const error = await createRoom({ name: "Ghost" }, deps).catch((e: unknown) => e);
     expect((error as RoomsError).status).toBe(503);
-    expect(deps.fleet.stopped).toEqual([{ serverId: "server-1", reason: "room could not be recorded" }]);
+    expect(deps.fleet.stopped).toEqual([
+      { serverId: "server-1", reason: "room could not be recorded" },
+    ]);
     expect(deps.fleet.running).toBe(0);
     expect(await deps.store.scanAll()).toHaveLength(0);
   });
 
   test("when the table fails while recording the task, the task is stopped and the error is a 503", async () => {
     const deps = roomDeps(table);
-    const attach = jest.spyOn(deps.store, "attachServer").mockRejectedValueOnce(new Error("ProvisionedThroughputExceeded"));
+    const attach = jest
+      .spyOn(deps.store, "attachServer")
+      .mockRejectedValueOnce(new Error("ProvisionedThroughputExceeded"));
     const error = await createRoom({ name: "Storm" }, deps).catch((e: unknown) => e);
     expect(attach).toHaveBeenCalledTimes(1);
     expect((error as RoomsError).status).toBe(503);

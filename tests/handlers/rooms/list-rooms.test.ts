@@ -46,7 +46,13 @@ describe("listRooms", () => {
     ]);
     const deps = roomDeps(table, { maxRooms: 10_000 });
     const page = await listRooms({ page: "0" }, deps);
-    expect(page.rooms.map((r) => r.name)).toEqual(["Room 05000", "Room 05001", "Room 05002", "Room 05003", "Room 05004"]);
+    expect(page.rooms.map((r) => r.name)).toEqual([
+      "Room 05000",
+      "Room 05001",
+      "Room 05002",
+      "Room 05003",
+      "Room 05004",
+    ]);
     expect(page.rooms.every((r) => r.status === "RUNNING" && r.ip)).toBe(true);
     expect(page.itemsRead).toBe(5);
   });
@@ -54,7 +60,9 @@ describe("listRooms", () => {
   test("pages of 20 in name order, by page number or by cursor, each reading at most 20 per step", async () => {
     await seed(Array.from({ length: 45 }, (_, i) => record(i, "RUNNING")));
     const deps = roomDeps(table, { maxRooms: 100 });
-    const pages = await Promise.all([0, 1, 2, 3].map((page) => listRooms({ page: String(page) }, deps)));
+    const pages = await Promise.all(
+      [0, 1, 2, 3].map((page) => listRooms({ page: String(page) }, deps)),
+    );
     expect(pages.map((p) => p.rooms.length)).toEqual([20, 20, 5, 0]);
     expect(pages[1].rooms[0].name).toBe("Room 00020");
     expect(pages[1].itemsRead).toBe(2 * PAGE_SIZE);
@@ -70,7 +78,12 @@ describe("listRooms", () => {
   });
 
   test("the version filter lists only rooms of that game version", async () => {
-    await seed([record(1, "RUNNING", "1.0"), record(2, "RUNNING", "2.0"), record(3, "RUNNING"), record(4, "PENDING", "2.0")]);
+    await seed([
+      record(1, "RUNNING", "1.0"),
+      record(2, "RUNNING", "2.0"),
+      record(3, "RUNNING"),
+      record(4, "PENDING", "2.0"),
+    ]);
     const deps = roomDeps(table);
     const page = await listRooms({ version: "2.0" }, deps);
     expect(page.rooms.map((r) => r.name)).toEqual(["Room 00002"]);
@@ -86,11 +99,12 @@ describe("listRooms", () => {
     },
   );
 
-  test.each([["garbage!"], ["eyJwayI6MX0"], [Buffer.from('{"pk":"room#a","runningKey":"PENDING"}').toString("base64url")]])(
-    "cursor %p is a 400",
-    async (cursor) => {
-      const error = await listRooms({ cursor }, roomDeps(table)).catch((e: unknown) => e);
-      expect((error as RoomsError).status).toBe(400);
-    },
-  );
+  test.each([
+    ["garbage!"],
+    ["eyJwayI6MX0"],
+    [Buffer.from('{"pk":"room#a","runningKey":"PENDING"}').toString("base64url")],
+  ])("cursor %p is a 400", async (cursor) => {
+    const error = await listRooms({ cursor }, roomDeps(table)).catch((e: unknown) => e);
+    expect((error as RoomsError).status).toBe(400);
+  });
 });

@@ -17,7 +17,13 @@ async function runningRoom(deps: TestDeps, name: string) {
   await createRoom({ name }, deps);
   const started = deps.fleet.started.at(-1)!;
   await applyTaskStateChange(
-    taskEvent({ taskArn: started.serverId, roomId: started.roomId, roomName: name, lastStatus: "RUNNING", version: 3 }),
+    taskEvent({
+      taskArn: started.serverId,
+      roomId: started.roomId,
+      roomName: name,
+      lastStatus: "RUNNING",
+      version: 3,
+    }),
     deps,
   );
   return started;
@@ -32,7 +38,10 @@ describe("reconcileRooms", () => {
     const deps = roomDeps(table);
     const lost = await runningRoom(deps, "Lost");
     await runningRoom(deps, "Alive");
-    deps.fleet.stopped.push({ serverId: lost.serverId, reason: "exited; its STOPPED event never arrived" });
+    deps.fleet.stopped.push({
+      serverId: lost.serverId,
+      reason: "exited; its STOPPED event never arrived",
+    });
     later(deps, 60);
     const report = await reconcileRooms(deps);
     expect(report.removedRooms).toEqual(["Lost"]);
@@ -49,7 +58,9 @@ describe("reconcileRooms", () => {
     later(deps, 60);
     const report = await reconcileRooms(deps);
     expect(report.stoppedOrphans).toBe(1);
-    expect(deps.fleet.stopped).toEqual([{ serverId: orphan.serverId, reason: "no room for this server" }]);
+    expect(deps.fleet.stopped).toEqual([
+      { serverId: orphan.serverId, reason: "no room for this server" },
+    ]);
   });
 
   test("stops and removes a room stuck before RUNNING past the limit, and leaves a young one", async () => {
@@ -60,7 +71,9 @@ describe("reconcileRooms", () => {
     later(deps, 150);
     const report = await reconcileRooms(deps);
     expect(report.removedRooms).toEqual(["Stuck"]);
-    expect(deps.fleet.stopped).toEqual([{ serverId: "server-1", reason: "room stuck before RUNNING" }]);
+    expect(deps.fleet.stopped).toEqual([
+      { serverId: "server-1", reason: "room stuck before RUNNING" },
+    ]);
     expect(await deps.store.get("Young")).toMatchObject({ status: "PROVISIONING" });
   });
 

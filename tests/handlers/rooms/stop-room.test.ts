@@ -18,7 +18,13 @@ async function runningRoom(deps: ReturnType<typeof roomDeps>) {
   const { ownerToken } = await createRoom({ name: "Keep" }, deps);
   const started = deps.fleet.started[0];
   await applyTaskStateChange(
-    taskEvent({ taskArn: started.serverId, roomId: started.roomId, roomName: "Keep", lastStatus: "RUNNING", version: 3 }),
+    taskEvent({
+      taskArn: started.serverId,
+      roomId: started.roomId,
+      roomName: "Keep",
+      lastStatus: "RUNNING",
+      version: 3,
+    }),
     deps,
   );
   return { ownerToken, started };
@@ -31,10 +37,18 @@ describe("stopRoom", () => {
     const room = await stopRoom({ name: "keep", ownerToken }, deps);
     expect(room.status).toBe("STOPPING");
     expect(room).not.toHaveProperty("ip");
-    expect(deps.fleet.stopped).toEqual([{ serverId: started.serverId, reason: "stopped by its owner" }]);
+    expect(deps.fleet.stopped).toEqual([
+      { serverId: started.serverId, reason: "stopped by its owner" },
+    ]);
     expect(await deps.store.get("Keep")).toMatchObject({ status: "STOPPING" });
     await applyTaskStateChange(
-      taskEvent({ taskArn: started.serverId, roomId: started.roomId, roomName: "Keep", lastStatus: "STOPPED", version: 5 }),
+      taskEvent({
+        taskArn: started.serverId,
+        roomId: started.roomId,
+        roomName: "Keep",
+        lastStatus: "STOPPED",
+        version: 5,
+      }),
       deps,
     );
     expect(await deps.store.get("Keep")).toBeUndefined();
@@ -58,14 +72,18 @@ describe("stopRoom", () => {
     const deps = roomDeps(table);
     await runningRoom(deps);
     const other = await createRoom({ name: "Other" }, deps);
-    const error = await stopRoom({ name: "Keep", ownerToken: other.ownerToken }, deps).catch((e: unknown) => e);
+    const error = await stopRoom({ name: "Keep", ownerToken: other.ownerToken }, deps).catch(
+      (e: unknown) => e,
+    );
     expect((error as RoomsError).status).toBe(403);
     expect(deps.fleet.stopped).toEqual([]);
   });
 
   test("an unknown room is a 404", async () => {
     const deps = roomDeps(table);
-    const error = await stopRoom({ name: "Nowhere", ownerToken: "x" }, deps).catch((e: unknown) => e);
+    const error = await stopRoom({ name: "Nowhere", ownerToken: "x" }, deps).catch(
+      (e: unknown) => e,
+    );
     expect((error as RoomsError).status).toBe(404);
   });
 });
