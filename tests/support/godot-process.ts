@@ -1,6 +1,4 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createSocket } from "node:dgram";
-import { createServer } from "node:net";
 
 export const GODOT = process.env.GODOT_BIN ?? "godot3-server";
 
@@ -82,20 +80,4 @@ export class GodotProcess {
   }
 }
 
-/** A port that is free for both UDP and TCP on 127.0.0.1 right now. */
-export async function freePort(): Promise<number> {
-  for (;;) {
-    const port = await new Promise<number>((resolve) => {
-      const server = createServer().listen(0, "127.0.0.1", () => {
-        const { port: p } = server.address() as { port: number };
-        server.close(() => resolve(p));
-      });
-    });
-    const udpFree = await new Promise<boolean>((resolve) => {
-      const socket = createSocket("udp4");
-      socket.once("error", () => resolve(false));
-      socket.bind(port, "127.0.0.1", () => socket.close(() => resolve(true)));
-    });
-    if (udpFree) return port;
-  }
-}
+export { freeLocalPort as freePort } from "../../local/ports";

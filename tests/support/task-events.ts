@@ -1,4 +1,6 @@
+import { applyTaskStateChange } from "../../handlers/rooms/apply-task-state-change";
 import fixture from "../fixtures/ecs-task-state-change.running.json";
+import type { TestDeps } from "./room-deps";
 
 export interface TaskEventFacts {
   readonly taskArn: string;
@@ -48,4 +50,21 @@ export function taskLifecycle(
     }),
     taskEvent({ ...base, lastStatus: "STOPPED", version: 5, stopCode: "EssentialContainerExited" }),
   ];
+}
+
+/** Applies the RUNNING event of the memory fleet's server for a room, as ECS would send it. */
+export async function markRunning(deps: TestDeps, name: string, version = 3) {
+  const started = deps.fleet.started.find((s) => s.name === name);
+  if (!started) throw new Error(`no server was started for ${name}`);
+  await applyTaskStateChange(
+    taskEvent({
+      taskArn: started.serverId,
+      roomId: started.roomId,
+      roomName: name,
+      lastStatus: "RUNNING",
+      version,
+    }),
+    deps,
+  );
+  return started;
 }

@@ -1,9 +1,8 @@
 import { handleRoomsApi } from "../../../handlers/http/http-handler";
-import { applyTaskStateChange } from "../../../handlers/rooms/apply-task-state-change";
 import { startRoomsTable, type TestTable } from "../../support/dynalite-table";
 import { httpEvent, type HttpEventOptions } from "../../support/http-events";
 import { roomDeps, type TestDeps } from "../../support/room-deps";
-import { taskEvent } from "../../support/task-events";
+import { markRunning as markRunningOf } from "../../support/task-events";
 
 let table: TestTable;
 let deps: TestDeps;
@@ -25,17 +24,7 @@ async function call(method: string, path: string, options?: HttpEventOptions) {
 }
 
 async function markRunning(name: string) {
-  const started = deps.fleet.started.find((s) => s.name === name)!;
-  await applyTaskStateChange(
-    taskEvent({
-      taskArn: started.serverId,
-      roomId: started.roomId,
-      roomName: name,
-      lastStatus: "RUNNING",
-      version: 3,
-    }),
-    deps,
-  );
+  await markRunningOf(deps, name);
 }
 
 const ROOM_FIELDS = { createdAt: expect.any(String), updatedAt: expect.any(String) };

@@ -1,9 +1,8 @@
-import { applyTaskStateChange } from "../../../handlers/rooms/apply-task-state-change";
 import { createRoom } from "../../../handlers/rooms/create-room";
 import { reconcileRooms } from "../../../handlers/rooms/reconcile-rooms";
 import { startRoomsTable, type TestTable } from "../../support/dynalite-table";
 import { roomDeps, type TestDeps } from "../../support/room-deps";
-import { taskEvent } from "../../support/task-events";
+import { markRunning } from "../../support/task-events";
 
 let table: TestTable;
 beforeEach(async () => {
@@ -15,17 +14,7 @@ afterEach(async () => {
 
 async function runningRoom(deps: TestDeps, name: string) {
   await createRoom({ name }, deps);
-  const started = deps.fleet.started.at(-1)!;
-  await applyTaskStateChange(
-    taskEvent({
-      taskArn: started.serverId,
-      roomId: started.roomId,
-      roomName: name,
-      lastStatus: "RUNNING",
-      version: 3,
-    }),
-    deps,
-  );
+  const started = await markRunning(deps, name);
   return started;
 }
 
