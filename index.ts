@@ -11,6 +11,7 @@ import { GameCluster } from "./infra/game-cluster";
 import { GameImage } from "./infra/game-image";
 import { clusterTasksArnOf, taskDefinitionFamilyArnOf } from "./infra/policy-arns";
 import { RoomsApi } from "./infra/rooms-api";
+import { RoomsMonitoring } from "./infra/rooms-monitoring";
 import { RoomsNetwork } from "./infra/rooms-network";
 import { RoomsTable } from "./infra/rooms-table";
 import { TaskEvents } from "./infra/task-events";
@@ -40,6 +41,7 @@ const cluster = new GameCluster(prefix, {
 
 // Every function gets the same settings, and a policy scoped to exactly these resources.
 const environment = roomsEnvironment({
+  stackName: pulumi.getStack(),
   tableName: table.tableName,
   maxRooms: config.maxRooms,
   gamePort: config.gamePort,
@@ -77,12 +79,24 @@ const api = new RoomsApi(`${prefix}-api`, {
   corsOrigins: config.corsOrigins,
   logRetentionDays: config.logRetentionDays,
 });
-new TaskEvents(`${prefix}-tasks`, {
+const taskEvents = new TaskEvents(`${prefix}-tasks`, {
   clusterArn: cluster.clusterArn,
   environment,
   policyArns,
   reconcileMinutes: config.reconcileMinutes,
   logRetentionDays: config.logRetentionDays,
+});
+
+new RoomsMonitoring(prefix, {
+  functionNames: [
+    ...api.functionNames,
+    taskEvents.eventsFunctionName,
+    taskEvents.reconcilerFunctionName,
+  ],
+  apiId: api.apiId,
+  deadLetterQueueName: taskEvents.deadLetterQueueName,
+  maxRooms: config.maxRooms,
+  alarmEmail: config.alarmEmail,
 });
 
 /** Base URL of the room API: what game clients call. */

@@ -14,6 +14,7 @@ export const ENV_NAMES = {
   securityGroupId: "ROOMS_SECURITY_GROUP_ID",
   capacityProvider: "ROOMS_CAPACITY_PROVIDER",
   stuckAfterSeconds: "ROOMS_STUCK_AFTER_SECONDS",
+  stackName: "ROOMS_STACK_NAME",
 } as const;
 
 /** The container environment variable that tells a game server its room name. */

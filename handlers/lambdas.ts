@@ -12,7 +12,9 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DynamoDbRoomStore } from "./aws/dynamodb-room-store";
 import { EcsFleet } from "./aws/ecs-fleet";
 import { eniAddressResolver } from "./aws/eni-address-resolver";
+import { emfMetrics } from "./aws/emf-metrics";
 import { jsonLogger } from "./aws/json-logger";
+import { ENV_NAMES } from "../common/env-names";
 import { handleRoute } from "./http/http-handler";
 import { createServerRoute, getServersRoute, stopServerRoute } from "./http/rooms-routes";
 import type { Fleet, RoomDeps } from "./ports";
@@ -61,6 +63,7 @@ function deps(fleet: Fleet, functionName: string): RoomDeps {
     fleet,
     settings: readRoomSettings(process.env),
     log: jsonLogger({ function: functionName }),
+    metrics: emfMetrics(process.env[ENV_NAMES.stackName] ?? "unknown"),
     now: () => new Date(),
   };
 }

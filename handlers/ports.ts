@@ -89,6 +89,11 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
+/** Counters and gauges for the dashboard (EMF in AWS). */
+export interface Metrics {
+  count(name: string, value?: number, dimensions?: Record<string, string>): void;
+}
+
 export interface RoomSettings {
   readonly maxRooms: number;
   /** Port a room's server listens on (AWS: the container port). */
@@ -106,4 +111,6 @@ export interface RoomDeps {
   readonly settings: RoomSettings;
   readonly log: Logger;
   readonly now: () => Date;
+  /** Optional: where use cases report what they did. */
+  readonly metrics?: Metrics;
 }

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ENV_NAMES } from "../common/env-names";
 
 export interface RoomsEnvironmentValues {
+  readonly stackName: string;
   readonly tableName: pulumi.Input<string>;
   readonly maxRooms: number;
   readonly gamePort: number;
@@ -21,6 +22,7 @@ export function roomsEnvironment(
 ): Record<string, pulumi.Input<string>> {
   return {
     [ENV_NAMES.tableName]: values.tableName,
+    [ENV_NAMES.stackName]: values.stackName,
     [ENV_NAMES.maxRooms]: String(values.maxRooms),
     [ENV_NAMES.gamePort]: String(values.gamePort),
     [ENV_NAMES.stuckAfterSeconds]: String(values.stuckAfterSeconds),

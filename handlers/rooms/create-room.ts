@@ -39,6 +39,7 @@ export async function createRoom(input: CreateRoomInput, deps: RoomDeps): Promis
   const serverId = await startServer(record, deps);
   await recordServer(record, serverId, deps);
   deps.log.info("room created", { room: record.name });
+  deps.metrics?.count("RoomsCreated");
   return { room: toPublicRoom(record), ownerToken };
 }
 
@@ -87,6 +88,7 @@ async function takeSlot(record: RoomRecord, deps: RoomDeps): Promise<void> {
   } catch (error) {
     await deps.store.remove(record.name, record.roomId);
     if (error instanceof NoFreeSlotError) {
+      deps.metrics?.count("CreatesRejected", 1, { Reason: "AtCap" });
       deps.log.warn("create rejected: at capacity", {
         room: record.name,
         maxRooms: deps.settings.maxRooms,
@@ -110,6 +112,9 @@ async function startServer(record: RoomRecord, deps: RoomDeps): Promise<string> 
       error: String(error),
     });
     await releaseRoom(record, deps);
+    deps.metrics?.count("CreatesRejected", 1, {
+      Reason: error instanceof FleetCapacityError ? "NoFargateCapacity" : "StartFailed",
+    });
     if (error instanceof FleetCapacityError) {
       throw new AtCapacityError(
         "No game server capacity is free right now. Try again in a few minutes.",

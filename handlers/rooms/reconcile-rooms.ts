@@ -52,6 +52,12 @@ export async function reconcileRooms(deps: RoomDeps): Promise<ReconcileReport> {
     slotCount: { before: countBefore, after: repaired ? remaining : countBefore, repaired },
   };
   deps.log.info("reconciled", { ...report });
+  deps.metrics?.count(
+    "RoomsRunning",
+    records.filter((r) => r.status === "RUNNING").length - removedRooms.length,
+  );
+  deps.metrics?.count("RoomsTotal", remaining);
+  deps.metrics?.count("TasksRunning", active.length - stoppedOrphans);
   return report;
 }
 

@@ -21,5 +21,6 @@ export async function stopRoom(
   const updatedAt = deps.now().toISOString();
   await deps.store.markStopping(record.name, record.roomId, updatedAt);
   deps.log.info("room stopping at its owner's request", { room: record.name });
+  deps.metrics?.count("RoomsStopped");
   return toPublicRoom({ ...record, status: "STOPPING", updatedAt });
 }

@@ -1,5 +1,12 @@
 import { ofType, runProgram } from "../support/pulumi-program";
-import { arn, expectLeastPrivilege, one, policyOf, type Stack } from "./stack-expectations";
+import {
+  arn,
+  expectLeastPrivilege,
+  expectMonitoring,
+  one,
+  policyOf,
+  type Stack,
+} from "./stack-expectations";
 
 let stack: Stack;
 beforeAll(async () => {
@@ -214,4 +221,9 @@ test("IAM: the events function reads ENIs and its rows; get_servers only reads; 
     [["logs:CreateLogStream", "logs:PutLogEvents"], arn("logs", `log-group:${P}-rooms:*`)],
   ]);
   expectLeastPrivilege(stack);
+});
+
+test("monitoring: dashboard, alarms on errors, dead letters and the cap, to an SNS topic with no subscriber", () => {
+  expectMonitoring(stack, P, 5);
+  expect(ofType(stack.resources, "aws:sns/topicSubscription:TopicSubscription")).toEqual([]);
 });

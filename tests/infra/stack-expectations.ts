@@ -51,3 +51,51 @@ export function expectLeastPrivilege(stack: Stack) {
     }
   }
 }
+
+/** The dashboard, alarms and topic exist and point at this stack's resources. */
+export function expectMonitoring(stack: Stack, prefix: string, maxRooms: number) {
+  const { resources } = stack;
+  const topic = one(resources, "aws:sns/topic:Topic");
+  const topicArn = topic.state.arn;
+  const functions = ofType(resources, "aws:lambda/function:Function")
+    .map((f) => f.name)
+    .sort();
+  const alarms = ofType(resources, "aws:cloudwatch/metricAlarm:MetricAlarm");
+  for (const a of alarms) {
+    expect(a.inputs.alarmActions).toEqual([topicArn]);
+  }
+  const errorAlarms = alarms.filter((a) => a.inputs.metricName === "Errors");
+  expect(errorAlarms.map((a) => a.inputs.dimensions.FunctionName).sort()).toEqual(functions);
+  expect(
+    errorAlarms.every((a) => a.inputs.threshold === 0 && a.inputs.namespace === "AWS/Lambda"),
+  ).toBe(true);
+  const dlqName = one(resources, "aws:sqs/queue:Queue").state.name;
+  expect(alarms.find((a) => a.inputs.namespace === "AWS/SQS")?.inputs).toMatchObject({
+    dimensions: { QueueName: dlqName },
+    comparisonOperator: "GreaterThanThreshold",
+    threshold: 0,
+  });
+  expect(alarms.find((a) => a.inputs.metricName === "RoomsTotal")?.inputs).toMatchObject({
+    namespace: "GodotRooms",
+    threshold: maxRooms,
+    comparisonOperator: "GreaterThanOrEqualToThreshold",
+  });
+  const body = JSON.parse(
+    one(resources, "aws:cloudwatch/dashboard:Dashboard").inputs.dashboardBody,
+  );
+  const metrics = JSON.stringify(body.widgets.map((w: any) => w.properties.metrics));
+  for (const expected of [
+    ...functions,
+    `${prefix}-api-id`,
+    dlqName,
+    "RoomsRunning",
+    "CreatesRejected",
+    "TasksRunning",
+    "Throttles",
+    "5xx",
+    "Latency",
+  ]) {
+    expect(metrics).toContain(expected);
+  }
+  return { topic };
+}

@@ -1,9 +1,16 @@
 import { ofType, runProgram } from "../support/pulumi-program";
-import { arn, expectLeastPrivilege, one, policyOf, type Stack } from "./stack-expectations";
+import {
+  arn,
+  expectLeastPrivilege,
+  expectMonitoring,
+  one,
+  policyOf,
+  type Stack,
+} from "./stack-expectations";
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await runProgram("prod");
+  stack = await runProgram("prod", { alarmEmail: "ops@example.com" });
 }, 120_000);
 
 const P = "godot-rooms-prod";
@@ -111,4 +118,13 @@ test("the create_server role may run this family's tasks and pass only the two t
     },
   ]);
   expectLeastPrivilege(stack);
+});
+
+test("monitoring: dashboard and alarms, with the alarm email subscribed to the topic", () => {
+  const { topic } = expectMonitoring(stack, P, 50);
+  expect(one(stack.resources, "aws:sns/topicSubscription:TopicSubscription").inputs).toEqual({
+    topic: topic.state.arn,
+    protocol: "email",
+    endpoint: "ops@example.com",
+  });
 });
