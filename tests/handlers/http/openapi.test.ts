@@ -1,0 +1,80 @@
+import { dereference, validate } from "@readme/openapi-parser";
+import Ajv2020 from "ajv/dist/2020";
+import addFormats from "ajv-formats";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { handleRoomsApi } from "../../../handlers/http/http-handler";
+import { startRoomsTable, type TestTable } from "../../support/dynalite-table";
+import { httpEvent, type HttpEventOptions } from "../../support/http-events";
+import { roomDeps, type TestDeps } from "../../support/room-deps";
+import { markRunning } from "../../support/task-events";
+
+const DOCUMENT = join(__dirname, "..", "..", "..", "docs", "openapi.yaml");
+const load = () => parse(readFileSync(DOCUMENT, "utf8"));
+
+let table: TestTable;
+let deps: TestDeps;
+let api: any;
+const ajv = new Ajv2020({ strict: false });
+addFormats(ajv);
+beforeAll(async () => {
+  api = await dereference(load());
+});
+beforeEach(async () => {
+  table = await startRoomsTable();
+  deps = roomDeps(table, { maxRooms: 1 });
+});
+afterEach(async () => {
+  await table.close();
+});
+
+test("the OpenAPI 3.1 document is valid", async () => {
+  const result = await validate(load());
+  expect(result.valid).toBe(true);
+});
+
+const seen = new Set<string>();
+async function conforms(method: string, path: string, options?: HttpEventOptions) {
+  const response = await handleRoomsApi(httpEvent(method, path, options), deps);
+  const operation = api.paths[path][method.toLowerCase()];
+  // A method the path does not have answers 405, as documented once in components.
+  const documented = operation
+    ? operation.responses[String(response.statusCode)]
+    : response.statusCode === 405 && api.components.responses.MethodNotAllowed;
+  expect(documented).toBeDefined();
+  const check = ajv.compile(documented.content["application/json"].schema);
+  const body = JSON.parse(response.body);
+  expect({ valid: check(body), errors: check.errors }).toEqual({ valid: true, errors: null });
+  seen.add(`${method} ${path} ${response.statusCode}`);
+  return body;
+}
+
+test("the real handlers' responses, success and error, conform to the document", async () => {
+  const created = await conforms("POST", "/create_server", {
+    query: "server=Documented",
+    body: '{"version":"1.0"}',
+  });
+  await conforms("POST", "/create_server", { query: "server=documented" }); // 409
+  await conforms("POST", "/create_server", { query: "server=%3Cbad%3E" }); // 400
+  await conforms("POST", "/create_server", { query: "server=Another" }); // 503: cap of 1
+  await conforms("POST", "/create_server", { body: "x".repeat(9000) }); // 413
+  await conforms("GET", "/create_server"); // 405
+  await conforms("GET", "/get_servers", { query: "server=Documented" });
+  await markRunning(deps, "Documented");
+  await conforms("GET", "/get_servers", { query: "server=Documented" });
+  await conforms("GET", "/get_servers", { query: "page=0" });
+  await conforms("GET", "/get_servers", { query: "page=-2" }); // 400
+  await conforms("GET", "/get_servers", { query: "server=Nobody" }); // 404
+  await conforms("POST", "/stop_server", { query: "server=Documented" }); // 403
+  await conforms("POST", "/stop_server", {
+    query: "server=Documented",
+    headers: { authorization: `Bearer ${created.data.ownerToken}` },
+  });
+  await conforms("POST", "/stop_server", {
+    query: "server=Nobody",
+    headers: { authorization: "Bearer x" },
+  }); // 404
+  // Every documented status of every route was produced and checked at least once.
+  expect(seen.size).toBe(12);
+});
