@@ -22,7 +22,7 @@ import { applyTaskStateChange } from "./rooms/apply-task-state-change";
 import { reconcileRooms } from "./rooms/reconcile-rooms";
 import { readFleetSettings, readRoomSettings, readTableName } from "./settings";
 
-type Handler = (event: unknown) => Promise<unknown>;
+type Handler = (event: unknown, context?: { awsRequestId?: string }) => Promise<unknown>;
 
 /** For functions that never touch the fleet: a call is a wiring bug, and says so. */
 function noFleet(functionName: string): Fleet {
@@ -57,7 +57,20 @@ function addressOnlyFleet(): Fleet {
 }
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-function deps(fleet: Fleet, functionName: string): RoomDeps {
+/** The same deps, with a logger that stamps this invocation's request id on every line. */
+function forRequest(
+  roomDeps: RoomDeps & { log: ReturnType<typeof jsonLogger> },
+  context?: { awsRequestId?: string },
+) {
+  return context?.awsRequestId
+    ? { ...roomDeps, log: roomDeps.log.with({ requestId: context.awsRequestId }) }
+    : roomDeps;
+}
+
+function deps(
+  fleet: Fleet,
+  functionName: string,
+): RoomDeps & { log: ReturnType<typeof jsonLogger> } {
   return {
     store: roomStore(),
     fleet,
@@ -70,25 +83,27 @@ function deps(fleet: Fleet, functionName: string): RoomDeps {
 
 export function createServerFactory(): Handler {
   const roomDeps = deps(ecsFleet(), "create_server");
-  return (event) => handleRoute(createServerRoute, event, roomDeps);
+  return (event, context) => handleRoute(createServerRoute, event, forRequest(roomDeps, context));
 }
 
 export function getServersFactory(): Handler {
   const roomDeps = deps(noFleet("get_servers"), "get_servers");
-  return (event) => handleRoute(getServersRoute, event, roomDeps);
+  return (event, context) => handleRoute(getServersRoute, event, forRequest(roomDeps, context));
 }
 
 export function stopServerFactory(): Handler {
   const roomDeps = deps(ecsFleet(), "stop_server");
-  return (event) => handleRoute(stopServerRoute, event, roomDeps);
+  return (event, context) => handleRoute(stopServerRoute, event, forRequest(roomDeps, context));
 }
 
 export function taskEventsFactory(): Handler {
   const roomDeps = deps(addressOnlyFleet(), "task_events");
-  return async (event) => ({ outcome: await applyTaskStateChange(event, roomDeps) });
+  return async (event, context) => ({
+    outcome: await applyTaskStateChange(event, forRequest(roomDeps, context)),
+  });
 }
 
 export function reconcilerFactory(): Handler {
   const roomDeps = deps(ecsFleet(), "reconciler");
-  return () => reconcileRooms(roomDeps);
+  return (_event, context) => reconcileRooms(forRequest(roomDeps, context));
 }

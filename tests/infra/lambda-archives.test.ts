@@ -79,6 +79,15 @@ describe("the uploaded code, run in a fresh Node process with the function's env
       message: "Archive Room",
     });
     expect(created.sdkClientsLoaded).toEqual(["client-dynamodb", "client-ecs"]);
+    expect(created.logLines).toContainEqual(
+      expect.objectContaining({
+        level: "INFO",
+        message: "room created",
+        room: "Archive Room",
+        requestId: "req-fresh-node",
+        function: "create_server",
+      }),
+    );
     const env = fn(`${P}-api-create-server`).inputs.environment.variables;
     expect(fake.calls).toHaveLength(1);
     expect(fake.calls[0]).toEqual({

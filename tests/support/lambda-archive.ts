@@ -37,7 +37,7 @@ export async function writeArchive(fn: RecordedResource, dir: string): Promise<s
 const DRIVER = `
 const { handler } = require(process.argv[1]);
 const event = JSON.parse(process.argv[2]);
-Promise.resolve(handler(event)).then((result) => {
+Promise.resolve(handler(event, { awsRequestId: "req-fresh-node" })).then((result) => {
   const loaded = Object.keys(require.cache).map((k) => (k.match(/@aws-sdk\\/(client-[a-z0-9]+)/) || [])[1]).filter(Boolean);
   process.stdout.write("\\n@@result " + JSON.stringify({ result, sdkClientsLoaded: [...new Set(loaded)].sort() }));
 }, (error) => { console.error(error); process.exit(3); });
