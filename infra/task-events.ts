@@ -58,26 +58,10 @@ export class TaskEvents extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    new aws.cloudwatch.EventTarget(
-      name,
-      {
-        rule: rule.name,
-        arn: handler.functionArn,
-        retryPolicy: { maximumRetryAttempts: 8, maximumEventAgeInSeconds: 3600 },
-        deadLetterConfig: { arn: deadLetters.arn },
-      },
-      { parent: this },
-    );
-    new aws.lambda.Permission(
-      name,
-      {
-        action: "lambda:InvokeFunction",
-        function: handler.functionName,
-        principal: "events.amazonaws.com",
-        sourceArn: rule.arn,
-      },
-      { parent: this },
-    );
+    this.invokeOnRule(name, rule, handler, deadLetters.arn, {
+      maximumRetryAttempts: 8,
+      maximumEventAgeInSeconds: 3600,
+    });
 
     const reconciler = new RoomsFunction(
       `${name}-reconciler`,
@@ -100,26 +84,10 @@ export class TaskEvents extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    new aws.cloudwatch.EventTarget(
-      `${name}-reconcile`,
-      {
-        rule: schedule.name,
-        arn: reconciler.functionArn,
-        retryPolicy: { maximumRetryAttempts: 0, maximumEventAgeInSeconds: 60 },
-        deadLetterConfig: { arn: deadLetters.arn },
-      },
-      { parent: this },
-    );
-    new aws.lambda.Permission(
-      `${name}-reconcile`,
-      {
-        action: "lambda:InvokeFunction",
-        function: reconciler.functionName,
-        principal: "events.amazonaws.com",
-        sourceArn: schedule.arn,
-      },
-      { parent: this },
-    );
+    this.invokeOnRule(`${name}-reconcile`, schedule, reconciler, deadLetters.arn, {
+      maximumRetryAttempts: 0,
+      maximumEventAgeInSeconds: 60,
+    });
     new aws.sqs.QueuePolicy(
       `${name}-dlq`,
       {
@@ -139,5 +107,35 @@ export class TaskEvents extends pulumi.ComponentResource {
     this.eventsFunctionName = handler.functionName;
     this.reconcilerFunctionName = reconciler.functionName;
     this.registerOutputs({ deadLetterQueueArn: this.deadLetterQueueArn });
+  }
+
+  /** Lets the rule invoke the function: a target with retries, then the dead-letter queue, and the permission. */
+  private invokeOnRule(
+    name: string,
+    rule: aws.cloudwatch.EventRule,
+    fn: RoomsFunction,
+    deadLetterArn: pulumi.Input<string>,
+    retryPolicy: { maximumRetryAttempts: number; maximumEventAgeInSeconds: number },
+  ) {
+    new aws.cloudwatch.EventTarget(
+      name,
+      {
+        rule: rule.name,
+        arn: fn.functionArn,
+        retryPolicy,
+        deadLetterConfig: { arn: deadLetterArn },
+      },
+      { parent: this },
+    );
+    new aws.lambda.Permission(
+      name,
+      {
+        action: "lambda:InvokeFunction",
+        function: fn.functionName,
+        principal: "events.amazonaws.com",
+        sourceArn: rule.arn,
+      },
+      { parent: this },
+    );
   }
 }
