@@ -2,36 +2,17 @@
  * Measure 3: items read for one get_servers page, ours (sparse RUNNING index) against the
  * original's way (Scan from the start of the table until a page of RUNNING rooms is found).
  */
-import { BatchWriteCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { toItem } from "../handlers/aws/room-items";
+import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { listRooms, PAGE_SIZE } from "../handlers/rooms/list-rooms";
-import type { RoomRecord, RoomStatus } from "../handlers/rooms/room";
 import { startRoomsTable, type TestTable } from "../tests/support/dynalite-table";
 import { roomDeps } from "../tests/support/room-deps";
-
-function record(i: number, status: RoomStatus): RoomRecord {
-  return {
-    name: `Room ${String(i).padStart(6, "0")}`,
-    status,
-    ...(status === "RUNNING" ? { ip: "198.51.100.1" } : {}),
-    port: 7777,
-    createdAt: "2026-11-20T18:00:00.000Z",
-    updatedAt: "2026-11-20T18:00:00.000Z",
-    roomId: `id-${i}`,
-    serverId: `task-${i}`,
-    ownerTokenHash: "0".repeat(64),
-    expiresAt: 1_900_000_000,
-  };
-}
+import { seededRoom, seedRooms } from "../tests/support/seeded-rooms";
 
 async function seed(table: TestTable, count: number, runningEvery: number) {
   const records = Array.from({ length: count }, (_, i) =>
-    record(i, i % runningEvery === 0 ? "RUNNING" : "PENDING"),
+    seededRoom(i, i % runningEvery === 0 ? "RUNNING" : "PENDING"),
   );
-  for (let i = 0; i < records.length; i += 25) {
-    const batch = records.slice(i, i + 25).map((r) => ({ PutRequest: { Item: toItem(r) } }));
-    await table.db.send(new BatchWriteCommand({ RequestItems: { [table.tableName]: batch } }));
-  }
+  await seedRooms(table, records);
 }
 
 /** The baseline: Scan pages from the start, keep RUNNING rooms, stop at a full page. */

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { startLocalMode } from "../../local/local-mode";
 import { GodotProcess } from "../support/godot-process";
 import { RecordingLogger } from "../support/room-deps";
+import { until } from "../support/until";
 
 const ROOT = join(__dirname, "..", "..");
 let local: Awaited<ReturnType<typeof startLocalMode>> | undefined;
@@ -30,16 +31,6 @@ function alive(pid: number): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 250));
   }
 }
 

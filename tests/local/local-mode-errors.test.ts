@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { findGodot, GodotNotFoundError } from "../../local/godot-binary";
 import { PortInUseError, startLocalMode } from "../../local/local-mode";
 import { RecordingLogger } from "../support/room-deps";
+import { until } from "../support/until";
 
 test("no Godot binary: the error says how to install one or where to point", () => {
   const attempt = () => findGodot(undefined, { PATH: "/nonexistent" });
@@ -60,12 +61,10 @@ test("a server that fails at start (a broken pack): the room goes away and the l
   try {
     const created = await fetch(`${local.url}/create_server?server=Crashy`, { method: "POST" });
     expect(created.status).toBe(200);
-    const deadline = Date.now() + 20_000;
-    let status = 200;
-    while (status !== 404 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 250));
-      status = (await fetch(`${local.url}/get_servers?server=Crashy`)).status;
-    }
+    const status = await until(async () => {
+      const response = await fetch(`${local.url}/get_servers?server=Crashy`);
+      return response.status === 404 ? response.status : undefined;
+    }, 20_000);
     expect(status).toBe(404);
     const failure = log.lines.find((l) => l.message.startsWith("room server failed"));
     expect(

@@ -1,10 +1,9 @@
-import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
-import { toItem } from "../../../handlers/aws/room-items";
 import type { RoomsError } from "../../../handlers/rooms/errors";
 import { listRooms, PAGE_SIZE } from "../../../handlers/rooms/list-rooms";
 import type { RoomRecord, RoomStatus } from "../../../handlers/rooms/room";
 import { startRoomsTable, type TestTable } from "../../support/dynalite-table";
 import { roomDeps } from "../../support/room-deps";
+import { seededRoom, seedRooms } from "../../support/seeded-rooms";
 
 let table: TestTable;
 beforeEach(async () => {
@@ -14,28 +13,8 @@ afterEach(async () => {
   await table.close();
 });
 
-function record(i: number, status: RoomStatus, version?: string): RoomRecord {
-  return {
-    name: `Room ${String(i).padStart(5, "0")}`,
-    status,
-    ...(status === "RUNNING" ? { ip: `198.51.100.${i % 250}` } : {}),
-    port: 7777,
-    ...(version ? { version } : {}),
-    createdAt: "2026-11-20T18:00:00.000Z",
-    updatedAt: "2026-11-20T18:00:00.000Z",
-    roomId: `id-${i}`,
-    serverId: `task-${i}`,
-    ownerTokenHash: "0".repeat(64),
-    expiresAt: 1_900_000_000,
-  };
-}
-
-async function seed(records: RoomRecord[]) {
-  for (let i = 0; i < records.length; i += 25) {
-    const batch = records.slice(i, i + 25).map((r) => ({ PutRequest: { Item: toItem(r) } }));
-    await table.db.send(new BatchWriteCommand({ RequestItems: { [table.tableName]: batch } }));
-  }
-}
+const record = seededRoom;
+const seed = (records: RoomRecord[]) => seedRooms(table, records);
 
 describe("listRooms", () => {
   test("a page reads a bounded number of items: 3,000 starting rooms and 5 running ones", async () => {
