@@ -22,8 +22,8 @@ export default tseslint.config(
     },
   },
   {
-    // Tests read loosely-typed fixtures and mocked resource inputs.
-    files: ["tests/**/*.ts"],
+    // Tests and the bench read loosely-typed fixtures and mocked resource inputs.
+    files: ["tests/**/*.ts", "bench/**/*.ts"],
     rules: {
       "@typescript-eslint/no-explicit-any": "off",
       "@typescript-eslint/no-unsafe-assignment": "off",

@@ -46,13 +46,15 @@ function ecsFleet(): Fleet {
   return new EcsFleet(readFleetSettings(process.env), new ecs.ECSClient({}));
 }
 
-/** The task-events function only resolves public IPs: EC2, and no ECS. */
+/** The task-events function only resolves public IPs: EC2 (loaded on first use), and no ECS. */
 function addressOnlyFleet(): Fleet {
-  const ec2 = require("@aws-sdk/client-ec2") as typeof import("@aws-sdk/client-ec2");
-  const client: EC2Client = new ec2.EC2Client({});
+  const newClient = (): EC2Client => {
+    const ec2 = require("@aws-sdk/client-ec2") as typeof import("@aws-sdk/client-ec2");
+    return new ec2.EC2Client({});
+  };
   return {
     ...noFleet("task_events"),
-    resolveAddress: eniAddressResolver(client, readRoomSettings(process.env).gamePort),
+    resolveAddress: eniAddressResolver(newClient, readRoomSettings(process.env).gamePort),
   };
 }
 /* eslint-enable @typescript-eslint/no-require-imports */

@@ -6,6 +6,7 @@ import { startFakeEcsEc2 } from "../support/fake-ecs-ec2-endpoint";
 import { httpEvent } from "../support/http-events";
 import { archiveFiles, invokeInFreshNode, writeArchive } from "../support/lambda-archive";
 import { ofType, runProgram } from "../support/pulumi-program";
+import { seededRoom, seedRooms } from "../support/seeded-rooms";
 import { taskEvent } from "../support/task-events";
 import type { Stack } from "./stack-expectations";
 
@@ -150,5 +151,35 @@ describe("the uploaded code, run in a fresh Node process with the function's env
     );
     expect(JSON.parse(page.result.body).data).toHaveLength(1);
     expect(fake.calls).toHaveLength(2);
+  });
+
+  test("a page of 20 RUNNING rooms is served from the table alone: no ECS or EC2 call (bench measure 4)", async () => {
+    await seedRooms(
+      table,
+      Array.from({ length: 25 }, (_, i) => seededRoom(i, "RUNNING")),
+    );
+    const callsBefore = fake.calls.length;
+    const page = await invoke(
+      `${P}-api-get-servers`,
+      httpEvent("GET", "/get_servers", { query: "page=0" }),
+    );
+    const rooms = JSON.parse(page.result.body).data as { ip: string }[];
+    expect(rooms).toHaveLength(20);
+    for (const room of rooms) expect(room.ip).toMatch(/^(198\.51\.100|203\.0\.113)\.\d+$/);
+    expect(fake.calls.length - callsBefore).toBe(0);
+    expect(page.sdkClientsLoaded).toEqual(["client-dynamodb"]);
+  });
+
+  test("a task change that is not RUNNING never loads the EC2 client", async () => {
+    const stopped = taskEvent({
+      taskArn: TASK_ARN,
+      roomId: "0123456789abcdef01234567",
+      roomName: "Nobody Here",
+      lastStatus: "STOPPED",
+      version: 9,
+    });
+    const applied = await invoke(`${P}-tasks`, stopped);
+    expect(applied.result.outcome).toBeDefined();
+    expect(applied.sdkClientsLoaded).toEqual(["client-dynamodb"]);
   });
 });

@@ -10,7 +10,9 @@ export interface RecordedAwsCall {
 /**
  * A tiny ECS + EC2 endpoint on 127.0.0.1, for the real SDK inside a serialized Lambda
  * (through AWS_ENDPOINT_URL_ECS / _EC2). It records each call and answers RunTask, StopTask and
- * DescribeNetworkInterfaces; anything else is a 400 the SDK turns into an error.
+ * DescribeNetworkInterfaces, and DescribeTasks and ListTasks as a fleet with no tasks of ours would
+ * (DescribeTasks gives each task asked for an ENI, `eni-<n>`); anything else is a 400 the SDK
+ * turns into an error.
  */
 export async function startFakeEcsEc2(taskArn: string, publicIp: string) {
   const calls: RecordedAwsCall[] = [];
@@ -31,6 +33,11 @@ export async function startFakeEcsEc2(taskArn: string, publicIp: string) {
               JSON.stringify({ tasks: [{ taskArn, lastStatus: "PROVISIONING" }], failures: [] }),
             );
           if (action === "StopTask") return response.end(JSON.stringify({ task: { taskArn } }));
+          if (action === "ListTasks") return response.end(JSON.stringify({ taskArns: [] }));
+          if (action === "DescribeTasks")
+            return response.end(
+              JSON.stringify({ tasks: describedTasks(input.tasks), failures: [] }),
+            );
         } else {
           const params = Object.fromEntries(new URLSearchParams(body));
           calls.push({ service: "ec2", action: params.Action, body: params });
@@ -59,6 +66,20 @@ export async function startFakeEcsEc2(taskArn: string, publicIp: string) {
     calls,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+function describedTasks(taskArns: string[]) {
+  return taskArns.map((arn, i) => ({
+    taskArn: arn,
+    lastStatus: "RUNNING",
+    attachments: [
+      {
+        type: "ElasticNetworkInterface",
+        status: "ATTACHED",
+        details: [{ name: "networkInterfaceId", value: `eni-${i}` }],
+      },
+    ],
+  }));
 }
 
 function readBody(request: IncomingMessage): Promise<string> {

@@ -35,17 +35,21 @@ export async function writeArchive(fn: RecordedResource, dir: string): Promise<s
 }
 
 const DRIVER = `
+const started = performance.now();
 const { handler } = require(process.argv[1]);
 const event = JSON.parse(process.argv[2]);
 Promise.resolve(handler(event, { awsRequestId: "req-fresh-node" })).then((result) => {
+  const initMs = performance.now() - started;
   const loaded = Object.keys(require.cache).map((k) => (k.match(/@aws-sdk\\/(client-[a-z0-9]+)/) || [])[1]).filter(Boolean);
-  process.stdout.write("\\n@@result " + JSON.stringify({ result, sdkClientsLoaded: [...new Set(loaded)].sort() }));
+  process.stdout.write("\\n@@result " + JSON.stringify({ result, initMs, sdkClientsLoaded: [...new Set(loaded)].sort() }));
 }, (error) => { console.error(error); process.exit(3); });
 `;
 
 /**
  * Runs a serialized handler once in a fresh Node process, with the function's environment.
- * The SDK resolves from this project's node_modules, as the Lambda runtime provides it.
+ * The archive sits in its own folder with no node_modules; the SDK resolves through NODE_PATH
+ * from this project's node_modules, a separate folder, as the Lambda runtime provides it.
+ * `initMs` is the time from before loading `__index.js` to the first call's result.
  */
 export async function invokeInFreshNode(
   indexPath: string,
@@ -69,5 +73,8 @@ export async function invokeInFreshNode(
     .split("\n")
     .filter((line) => line.trim() !== "")
     .map((line) => JSON.parse(line));
-  return { ...(JSON.parse(result) as { result: any; sdkClientsLoaded: string[] }), logLines };
+  return {
+    ...(JSON.parse(result) as { result: any; initMs: number; sdkClientsLoaded: string[] }),
+    logLines,
+  };
 }

@@ -34,7 +34,7 @@ function fleet() {
   return new EcsFleet(
     SETTINGS,
     new ECSClient({ region: "us-east-1" }),
-    eniAddressResolver(new EC2Client({ region: "us-east-1" }), SETTINGS.gamePort),
+    eniAddressResolver(() => new EC2Client({ region: "us-east-1" }), SETTINGS.gamePort),
   );
 }
 
