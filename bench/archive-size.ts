@@ -32,7 +32,7 @@ async function oursContents(fn: RecordedResource): Promise<ArchiveContents> {
 }
 
 /** What CallbackFunction adds beside `__index.js` by default: every `dependencies` package tree. */
-async function defaultModules(): Promise<ArchiveContents> {
+export async function defaultModules(): Promise<ArchiveContents> {
   const contents: ArchiveContents = new Map();
   const paths = await pulumi.runtime.computeCodePaths({ extraExcludePackages: ["aws-sdk"] });
   for (const [inArchive, asset] of paths) {

@@ -1,24 +1,129 @@
-/** `npm run bench`: prints a table and writes bench/results/latest.json. See bench/README.md. */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+/** `npm run bench`: every measure, both sides in this run; prints tables and writes bench/results/latest.json. */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, release, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
+import { ofType, runProgram } from "../tests/support/pulumi-program";
+import { measureArchiveSizes } from "./archive-size";
+import { measureCallsPerPage } from "./calls-per-page";
+import { measureColdInit } from "./cold-init";
+import { idleCostRows } from "./idle-cost";
 import { measureListCost } from "./list-cost";
+import { measureLocalJoin } from "./local-join";
+import { measureProgramEvaluation } from "./program-evaluation";
 
-async function main() {
-  const listCost = await measureListCost();
-  console.table(listCost);
-  const small = listCost[0].oursItemsRead;
-  const large = listCost[1].oursItemsRead;
-  console.log(
-    `list cost ratio (10,000 / 100 rooms), ours: ${(large / small).toFixed(2)}; scan baseline: ${(listCost[1].scanItemsRead / listCost[0].scanItemsRead).toFixed(2)}`,
-  );
-  const results = {
-    date: new Date().toISOString(),
-    machine: { node: process.version, cpus: cpus().length, model: cpus()[0]?.model },
-    listCost,
-  };
-  mkdirSync(join(__dirname, "results"), { recursive: true });
-  writeFileSync(join(__dirname, "results", "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+interface Goal {
+  readonly measure: string;
+  readonly goal: string;
+  readonly measured: string;
+  readonly met: boolean;
 }
 
-void main();
+function show(title: string, rows: unknown) {
+  console.log(`\n${title}`);
+  console.table(rows);
+}
+
+async function main() {
+  const started = Date.now();
+  const workDir = mkdtempSync(join(tmpdir(), "godot-rooms-bench-"));
+  const goals: Goal[] = [];
+  try {
+    const listCost = await measureListCost();
+    show("3. List cost: items read for one get_servers page", listCost);
+    const listRatio = listCost[1].oursItemsRead / listCost[0].oursItemsRead;
+    goals.push({
+      measure: "3. list cost",
+      goal: "ours 10,000 / 100 rooms ≤ 1.1",
+      measured: `${listRatio.toFixed(2)} (scan baseline ${(listCost[2].scanItemsRead / listCost[0].scanItemsRead).toFixed(2)} with most rooms not RUNNING)`,
+      met: listRatio <= 1.1,
+    });
+
+    const evaluation = await measureProgramEvaluation();
+    show("5. Program evaluation under mocks (preview proxy)", evaluation.rows);
+
+    const idle = [
+      ...idleCostRows("dev", evaluation.graphs.dev),
+      ...idleCostRows("prod", evaluation.graphs.prod),
+    ];
+    show("7. Fixed idle cost, USD per month (us-east-1 list prices)", idle);
+    const oursInfra = idle.filter((r) => r.side === "ours").map((r) => r.infrastructureUsd);
+    goals.push({
+      measure: "7. fixed idle cost",
+      goal: "ours $0 in infrastructure",
+      measured: `dev $${oursInfra[0]}, prod $${oursInfra[1]}; awsx default VPC $${idle[1].infrastructureUsd}`,
+      met: oursInfra.every((usd) => usd === 0),
+    });
+
+    const stack = await runProgram("dev");
+    const functions = ofType(stack.resources, "aws:lambda/function:Function");
+
+    const archives = await measureArchiveSizes(functions);
+    show("1. Lambda archive per function: ours against CallbackFunction's defaults", archives);
+    const smallestRatio = Math.min(...archives.map((a) => a.ratioUnpacked));
+    const largest = Math.max(...archives.map((a) => a.oursUnpackedBytes));
+    goals.push({
+      measure: "1. archive size",
+      goal: "≤ 64 KiB unpacked each, ≥ 450× smaller",
+      measured: `largest ${largest} B, smallest ratio ${smallestRatio}×`,
+      met: largest <= 64 * 1024 && smallestRatio >= 450,
+    });
+
+    const getServers = functions.find((f) => f.name.endsWith("-api-get-servers"));
+    if (!getServers) throw new Error("no get_servers function");
+    const calls = await measureCallsPerPage(getServers, workDir);
+    show("4. ECS/EC2 calls per get_servers page of 20", calls);
+    goals.push({
+      measure: "4. AWS calls per page",
+      goal: "0 (the original made 40)",
+      measured: `ours ${calls[0].awsCalls}, original ${calls[1].awsCalls}`,
+      met: calls[0].awsCalls === 0,
+    });
+
+    const coldInit = await measureColdInit(functions, workDir);
+    show("2. Cold init: load __index.js + first call, median of fresh processes", coldInit);
+    const getServersInit = coldInit.find((r) => r.function === "get_servers");
+    goals.push({
+      measure: "2. cold init",
+      goal: "get_servers ≤ 0.4× the all-clients factory",
+      measured: `${getServersInit?.ratio}×`,
+      met: (getServersInit?.ratio ?? Infinity) <= 0.4,
+    });
+
+    const localJoin = await measureLocalJoin();
+    show("6. Local mode, real Godot: create → RUNNING and create → joined", [localJoin]);
+
+    show("Goals", goals);
+    const results = {
+      date: new Date().toISOString(),
+      machine: {
+        node: process.version,
+        os: `${process.platform} ${release()}`,
+        cpus: cpus().length,
+        model: cpus()[0]?.model,
+        memoryGiB: Math.round(totalmem() / 2 ** 30),
+      },
+      durationSeconds: Math.round((Date.now() - started) / 1000),
+      goals,
+      archiveSize: archives,
+      coldInit,
+      listCost,
+      callsPerPage: calls,
+      programEvaluation: evaluation.rows,
+      localJoin,
+      idleCost: idle,
+    };
+    mkdirSync(join(__dirname, "results"), { recursive: true });
+    writeFileSync(
+      join(__dirname, "results", "latest.json"),
+      `${JSON.stringify(results, null, 2)}\n`,
+    );
+    console.log(`\nwrote bench/results/latest.json in ${results.durationSeconds} s`);
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { defaultModules } from "../../bench/archive-size";
 import { startRoomsTable, type TestTable } from "../support/dynalite-table";
 import { startFakeEcsEc2 } from "../support/fake-ecs-ec2-endpoint";
 import { httpEvent } from "../support/http-events";
@@ -40,6 +41,15 @@ test("each archive holds only its __index.js: no SDK, @pulumi, TypeScript or tes
   }
   console.log("archive bytes (unpacked):", sizes);
   for (const bytes of Object.values(sizes)) expect(bytes).toBeLessThanOrEqual(64 * 1024);
+});
+
+test("each archive is at least 450× smaller than CallbackFunction's default packaging (bench measure 1)", async () => {
+  let modulesBytes = 0;
+  for (const bytes of (await defaultModules()).values()) modulesBytes += bytes.byteLength;
+  for (const f of ofType(stack.resources, "aws:lambda/function:Function")) {
+    const ours = Buffer.byteLength((await archiveFiles(f))["__index.js"].text ?? "");
+    expect((ours + modulesBytes) / ours).toBeGreaterThanOrEqual(450);
+  }
 });
 
 describe("the uploaded code, run in a fresh Node process with the function's environment", () => {

@@ -1,29 +1,23 @@
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { startLocalMode } from "../../local/local-mode";
+import { vendoredE2eClient } from "../support/e2e-client";
 import { GodotProcess } from "../support/godot-process";
 import { RecordingLogger } from "../support/room-deps";
 import { until } from "../support/until";
 
-const ROOT = join(__dirname, "..", "..");
 let local: Awaited<ReturnType<typeof startLocalMode>> | undefined;
-let clientDir: string;
+let client: ReturnType<typeof vendoredE2eClient>;
 const clients: GodotProcess[] = [];
 const log = new RecordingLogger();
 
 beforeAll(() => {
-  // The client project gets the library copied in, as a game would vendor it.
-  clientDir = mkdtempSync(join(tmpdir(), "rooms-e2e-client-"));
-  cpSync(join(ROOT, "tests", "godot", "e2e-client"), clientDir, { recursive: true });
-  cpSync(join(ROOT, "godot-client", "rooms_client.gd"), join(clientDir, "rooms_client.gd"));
+  client = vendoredE2eClient();
 });
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.stop()));
   await local?.stop();
   local = undefined;
 });
-afterAll(() => rmSync(clientDir, { recursive: true, force: true }));
+afterAll(() => client.remove());
 
 function alive(pid: number): boolean {
   try {
@@ -42,33 +36,33 @@ test("a real Godot client creates a room, waits for RUNNING, joins over ENet, le
     reconcileSeconds: 60,
     log,
   });
-  const client = new GodotProcess(["--path", clientDir, `--api=${local.url}`, "--room=E2E Room"]);
-  clients.push(client);
+  const game = new GodotProcess(["--path", client.dir, `--api=${local.url}`, "--room=E2E Room"]);
+  clients.push(game);
 
-  const created = await client.waitFor((l) => l.event === "created", 30_000);
+  const created = await game.waitFor((l) => l.event === "created", 30_000);
   expect(created).toMatchObject({
     success: true,
     message: "E2E Room",
     status: 200,
     data: { name: "E2E Room", ownerToken: expect.any(String) },
   });
-  const running = await client.waitFor((l) => l.event === "running", 30_000);
+  const running = await game.waitFor((l) => l.event === "running", 30_000);
   expect(running).toMatchObject({
     success: true,
     message: "Success",
     data: { name: "E2E Room", status: "RUNNING", ip: "127.0.0.1" },
   });
-  const listed = await client.waitFor((l) => l.event === "listed", 10_000);
+  const listed = await game.waitFor((l) => l.event === "listed", 10_000);
   expect(listed.data).toEqual([running.data]);
-  await client.waitFor((l) => l.event === "joined", 30_000);
+  await game.waitFor((l) => l.event === "joined", 30_000);
   const pids = local.fleet.pids;
   expect(pids).toHaveLength(1);
   await until(
     async () => log.lines.find((l) => l.message === "player joined" && l.fields?.players === 1),
     20_000,
   );
-  await client.waitFor((l) => l.event === "left", 10_000);
-  expect((await client.exited).code).toBe(0);
+  await game.waitFor((l) => l.event === "left", 10_000);
+  expect((await game.exited).code).toBe(0);
 
   // The original contract, over real HTTP, while the room lives.
   const byName = await fetch(`${local.url}/get_servers?server=e2e%20room`);
