@@ -1,16 +1,28 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { isTransientAwsError } from "../aws/transient-errors";
 import type { Logger, RoomDeps } from "../ports";
 import { RoomsError } from "../rooms/errors";
 import { failure, type HttpResult } from "./envelope";
 import { readHttpRequest } from "./http-request";
 import { ROOMS_ROUTES, type RoomsRoute } from "./rooms-routes";
 
-/** Errors become responses here, and only here. Nothing internal reaches the client. */
+/**
+ * Errors become responses here, and only here. Nothing internal reaches the client. AWS being
+ * busy or unreachable is a 503 the client may retry; only a bug is a 500, logged as an error.
+ */
 export function errorResponse(error: unknown, log: Logger): HttpResult {
   if (error instanceof RoomsError) {
     if (error.status >= 500)
       log.warn("request refused", { status: error.status, reason: error.message });
     return failure(error.status, error.message);
+  }
+  if (isTransientAwsError(error)) {
+    log.warn("request refused: AWS busy or unreachable", {
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    });
+    return failure(503, "The room service is busy. Try again in a moment.", {
+      "retry-after": "1",
+    });
   }
   log.error("request failed", {
     error: error instanceof Error ? (error.stack ?? error.message) : String(error),

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { defaultModules } from "../../bench/archive-size";
 import { startRoomsTable, type TestTable } from "../support/dynalite-table";
 import { startFakeEcsEc2 } from "../support/fake-ecs-ec2-endpoint";
+import { freePort } from "../support/godot-process";
 import { httpEvent } from "../support/http-events";
 import { archiveFiles, invokeInFreshNode, writeArchive } from "../support/lambda-archive";
 import { ofType, runProgram } from "../support/pulumi-program";
@@ -191,5 +192,27 @@ describe("the uploaded code, run in a fresh Node process with the function's env
     const applied = await invoke(`${P}-tasks`, stopped);
     expect(applied.result.outcome).toBeDefined();
     expect(applied.sdkClientsLoaded).toEqual(["client-dynamodb"]);
+  });
+
+  test("DynamoDB unreachable: the uploaded get_servers answers 503 with Retry-After, not 500", async () => {
+    const f = fn(`${P}-api-get-servers`);
+    const index = await writeArchive(f, join(workDir, "unreachable"));
+    const closedPort = await freePort();
+    const answered = await invokeInFreshNode(
+      index,
+      {
+        ...f.inputs.environment.variables,
+        AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${closedPort}`,
+      },
+      httpEvent("GET", "/get_servers", { query: "page=0" }),
+    );
+    expect(answered.result.statusCode).toBe(503);
+    expect(answered.result.headers["retry-after"]).toBe("1");
+    expect(answered.logLines).toContainEqual(
+      expect.objectContaining({
+        level: "WARN",
+        message: "request refused: AWS busy or unreachable",
+      }),
+    );
   });
 });

@@ -78,3 +78,25 @@ test("the real handlers' responses, success and error, conform to the document",
   // Every documented status of every route was produced and checked at least once.
   expect(seen.size).toBe(12);
 });
+
+test("AWS unreachable: every route answers the documented 503 with Retry-After, and logs no error", async () => {
+  await table.close();
+  try {
+    const calls: [string, string, HttpEventOptions][] = [
+      ["POST", "/create_server", { query: "server=Offline" }],
+      ["GET", "/get_servers", { query: "page=0" }],
+      ["GET", "/get_servers", { query: "server=Offline" }],
+      ["POST", "/stop_server", { query: "server=Offline", headers: { authorization: "Bearer x" } }],
+    ];
+    for (const [method, path, options] of calls) {
+      const response = await handleRoomsApi(httpEvent(method, path, options), deps);
+      expect(response.statusCode).toBe(503);
+      expect(response.headers["retry-after"]).toBe("1");
+      await conforms(method, path, options);
+    }
+    expect(deps.log.lines.filter((l) => l.level === "error")).toEqual([]);
+    expect(deps.fleet.started).toEqual([]);
+  } finally {
+    table = await startRoomsTable();
+  }
+});
