@@ -10,10 +10,14 @@ import { DescribeTasksCommand, ECSClient } from "@aws-sdk/client-ecs";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { join } from "node:path";
 import { PAGE_SIZE } from "../handlers/rooms/list-rooms";
-import { startRoomsTable } from "../tests/support/dynalite-table";
+import { startRoomsTable, type TestTable } from "../tests/support/dynalite-table";
 import { startFakeEcsEc2 } from "../tests/support/fake-ecs-ec2-endpoint";
 import { httpEvent } from "../tests/support/http-events";
-import { invokeInFreshNode, writeArchive } from "../tests/support/lambda-archive";
+import {
+  invokeInFreshNode,
+  localAwsEndpoints,
+  writeArchive,
+} from "../tests/support/lambda-archive";
 import type { RecordedResource } from "../tests/support/pulumi-program";
 import { seededRoom, seedRooms } from "../tests/support/seeded-rooms";
 
@@ -33,7 +37,7 @@ export interface CallsPerPageRow {
 
 /** The original's page: Scan, then per RUNNING room DescribeTasks and DescribeNetworkInterfaces. */
 async function originalPage(
-  table: Awaited<ReturnType<typeof startRoomsTable>>,
+  table: TestTable,
   endpoint: string,
   clusterArn: string,
 ): Promise<number> {
@@ -82,9 +86,7 @@ export async function measureCallsPerPage(
       index,
       {
         ...env,
-        AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
-        AWS_ENDPOINT_URL_ECS: fake.endpoint,
-        AWS_ENDPOINT_URL_EC2: fake.endpoint,
+        ...localAwsEndpoints(table.endpoint, fake.endpoint),
       },
       httpEvent("GET", "/get_servers", { query: "page=0" }),
     );

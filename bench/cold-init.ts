@@ -11,7 +11,11 @@ import { join } from "node:path";
 import { startRoomsTable } from "../tests/support/dynalite-table";
 import { startFakeEcsEc2 } from "../tests/support/fake-ecs-ec2-endpoint";
 import { httpEvent } from "../tests/support/http-events";
-import { invokeInFreshNode, writeArchive } from "../tests/support/lambda-archive";
+import {
+  invokeInFreshNode,
+  localAwsEndpoints,
+  writeArchive,
+} from "../tests/support/lambda-archive";
 import type { RecordedResource } from "../tests/support/pulumi-program";
 import { taskEvent } from "../tests/support/task-events";
 import { NAIVE_FACTORIES } from "./naive-factories";
@@ -89,9 +93,7 @@ export async function measureColdInit(
       const env = {
         ...fn.inputs.environment.variables,
         ROOMS_MAX_ROOMS: "100000",
-        AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
-        AWS_ENDPOINT_URL_ECS: fake.endpoint,
-        AWS_ENDPOINT_URL_EC2: fake.endpoint,
+        ...localAwsEndpoints(table.endpoint, fake.endpoint),
       };
       const ours = await writeArchive(fn, join(workDir, "cold", `ours-${kind}`));
       const naive = await writeNaive(kind, join(workDir, "cold", `naive-${kind}`));

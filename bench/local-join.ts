@@ -28,16 +28,15 @@ async function oneRoom(url: string, clientDir: string, name: string) {
     const deadline = Date.now() + 60_000;
     while (runningAt === undefined && Date.now() < deadline) {
       const status = await statusOf(url, name);
-      const now = performance.now();
+      const now = Date.now();
       if (status !== undefined) seenAt ??= now;
       if (status === "RUNNING") runningAt = now;
       else await new Promise((r) => setTimeout(r, POLL_MS));
     }
     const joined = await game.waitFor((l) => l.event === "joined", 60_000);
     if (seenAt === undefined || runningAt === undefined) throw new Error(`${name} never ran`);
-    // GodotProcess stamps lines with Date.now(); convert to the performance clock.
-    const joinedAt = joined.at - Date.now() + performance.now();
-    return { toRunningMs: runningAt - seenAt, toJoinedMs: joinedAt - seenAt };
+    // One clock for all three: GodotProcess stamps its lines with Date.now().
+    return { toRunningMs: runningAt - seenAt, toJoinedMs: joined.at - seenAt };
   } finally {
     await game.stop();
   }

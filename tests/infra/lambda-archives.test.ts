@@ -6,7 +6,12 @@ import { startRoomsTable, type TestTable } from "../support/dynalite-table";
 import { startFakeEcsEc2 } from "../support/fake-ecs-ec2-endpoint";
 import { freePort } from "../support/godot-process";
 import { httpEvent } from "../support/http-events";
-import { archiveFiles, invokeInFreshNode, writeArchive } from "../support/lambda-archive";
+import {
+  archiveFiles,
+  invokeInFreshNode,
+  localAwsEndpoints,
+  writeArchive,
+} from "../support/lambda-archive";
 import { ofType, runProgram } from "../support/pulumi-program";
 import { seededRoom, seedRooms } from "../support/seeded-rooms";
 import { taskEvent } from "../support/task-events";
@@ -72,9 +77,7 @@ describe("the uploaded code, run in a fresh Node process with the function's env
       index,
       {
         ...f.inputs.environment.variables,
-        AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
-        AWS_ENDPOINT_URL_ECS: fake.endpoint,
-        AWS_ENDPOINT_URL_EC2: fake.endpoint,
+        ...localAwsEndpoints(table.endpoint, fake.endpoint),
       },
       event,
     );

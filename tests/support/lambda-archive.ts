@@ -34,6 +34,15 @@ export async function writeArchive(fn: RecordedResource, dir: string): Promise<s
   return join(dir, "__index.js");
 }
 
+/** The environment that points a serialized function's SDK clients at local endpoints. */
+export function localAwsEndpoints(dynamodb: string, ecsAndEc2: string): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL_DYNAMODB: dynamodb,
+    AWS_ENDPOINT_URL_ECS: ecsAndEc2,
+    AWS_ENDPOINT_URL_EC2: ecsAndEc2,
+  };
+}
+
 const DRIVER = `
 const started = performance.now();
 const { handler } = require(process.argv[1]);

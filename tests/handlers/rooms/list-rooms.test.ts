@@ -1,6 +1,6 @@
 import type { RoomsError } from "../../../handlers/rooms/errors";
 import { listRooms, PAGE_SIZE } from "../../../handlers/rooms/list-rooms";
-import type { RoomRecord, RoomStatus } from "../../../handlers/rooms/room";
+import type { RoomStatus } from "../../../handlers/rooms/room";
 import { startRoomsTable, type TestTable } from "../../support/dynalite-table";
 import { roomDeps } from "../../support/room-deps";
 import { seededRoom, seedRooms } from "../../support/seeded-rooms";
@@ -13,15 +13,12 @@ afterEach(async () => {
   await table.close();
 });
 
-const record = seededRoom;
-const seed = (records: RoomRecord[]) => seedRooms(table, records);
-
 describe("listRooms", () => {
   test("a page reads a bounded number of items: 3,000 starting rooms and 5 running ones", async () => {
     const statuses: RoomStatus[] = ["PROVISIONING", "PENDING", "STOPPING"];
-    await seed([
-      ...Array.from({ length: 3000 }, (_, i) => record(i, statuses[i % 3])),
-      ...Array.from({ length: 5 }, (_, i) => record(5000 + i, "RUNNING")),
+    await seedRooms(table, [
+      ...Array.from({ length: 3000 }, (_, i) => seededRoom(i, statuses[i % 3])),
+      ...Array.from({ length: 5 }, (_, i) => seededRoom(5000 + i, "RUNNING")),
     ]);
     const deps = roomDeps(table, { maxRooms: 10_000 });
     const page = await listRooms({ page: "0" }, deps);
@@ -37,7 +34,10 @@ describe("listRooms", () => {
   });
 
   test("pages of 20 in name order, by page number or by cursor, each reading at most 20 per step", async () => {
-    await seed(Array.from({ length: 45 }, (_, i) => record(i, "RUNNING")));
+    await seedRooms(
+      table,
+      Array.from({ length: 45 }, (_, i) => seededRoom(i, "RUNNING")),
+    );
     const deps = roomDeps(table, { maxRooms: 100 });
     const pages = await Promise.all(
       [0, 1, 2, 3].map((page) => listRooms({ page: String(page) }, deps)),
@@ -51,17 +51,20 @@ describe("listRooms", () => {
   });
 
   test("a page past the room cap reads nothing", async () => {
-    await seed(Array.from({ length: 30 }, (_, i) => record(i, "RUNNING")));
+    await seedRooms(
+      table,
+      Array.from({ length: 30 }, (_, i) => seededRoom(i, "RUNNING")),
+    );
     const deps = roomDeps(table, { maxRooms: 20 });
     expect(await listRooms({ page: 1 }, deps)).toEqual({ rooms: [], itemsRead: 0 });
   });
 
   test("the version filter lists only rooms of that game version", async () => {
-    await seed([
-      record(1, "RUNNING", "1.0"),
-      record(2, "RUNNING", "2.0"),
-      record(3, "RUNNING"),
-      record(4, "PENDING", "2.0"),
+    await seedRooms(table, [
+      seededRoom(1, "RUNNING", "1.0"),
+      seededRoom(2, "RUNNING", "2.0"),
+      seededRoom(3, "RUNNING"),
+      seededRoom(4, "PENDING", "2.0"),
     ]);
     const deps = roomDeps(table);
     const page = await listRooms({ version: "2.0" }, deps);
