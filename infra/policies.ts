@@ -1,3 +1,5 @@
+import { ROOMS_TABLE_SCHEMA } from "../common/rooms-table-schema";
+
 /**
  * IAM documents, as pure functions of plain ARNs, so that tests can read every statement.
  * Each Lambda gets only the actions its use cases perform, on this stack's resources only.
@@ -22,21 +24,25 @@ export function assumeRolePolicy(service: "lambda.amazonaws.com" | "ecs-tasks.am
   };
 }
 
-/** What each function does with the table; no Scan on request paths. */
+/**
+ * What each function does with the table items; no Scan on request paths. create_server never
+ * reads a row (it reserves with a conditional PutItem), so it has no GetItem. get_servers' Query
+ * is granted separately, on the indexes it lists from only (see INDEX_ACTIONS).
+ */
 export const TABLE_ACTIONS = {
-  create_server: [
-    "dynamodb:GetItem",
-    "dynamodb:PutItem",
-    "dynamodb:UpdateItem",
-    "dynamodb:DeleteItem",
-  ],
-  get_servers: ["dynamodb:GetItem", "dynamodb:Query"],
+  create_server: ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+  get_servers: ["dynamodb:GetItem"],
   stop_server: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
   task_events: ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
   reconciler: ["dynamodb:GetItem", "dynamodb:Scan", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
 } as const;
 
 export type RoomsFunction = keyof typeof TABLE_ACTIONS;
+
+/** Actions a function performs on the table's indexes only (never on the base table). */
+export const INDEX_ACTIONS: Partial<Record<RoomsFunction, readonly string[]>> = {
+  get_servers: ["dynamodb:Query"],
+};
 
 export interface FunctionPolicyArns {
   readonly tableArn: string;
@@ -114,6 +120,24 @@ function ecsStatements(fn: RoomsFunction, arns: FunctionPolicyArns): PolicyState
   }
 }
 
+/**
+ * Query on the schema's indexes only, named one by one: a Query of the base table (which would
+ * read every row, capacity counter included) is refused.
+ */
+function indexStatements(fn: RoomsFunction, arns: FunctionPolicyArns): PolicyStatement[] {
+  const actions = INDEX_ACTIONS[fn];
+  if (!actions) return [];
+  const indexNames = ROOMS_TABLE_SCHEMA.indexes.map((index) => index.name);
+  return [
+    {
+      Sid: "RoomsIndexes",
+      Effect: "Allow",
+      Action: [...actions],
+      Resource: indexNames.map((name) => `${arns.tableArn}/index/${name}`),
+    },
+  ];
+}
+
 /** The whole inline policy of one function's role. */
 export function buildFunctionPolicy(fn: RoomsFunction, arns: FunctionPolicyArns): PolicyDocument {
   return {
@@ -123,9 +147,9 @@ export function buildFunctionPolicy(fn: RoomsFunction, arns: FunctionPolicyArns)
         Sid: "RoomsTable",
         Effect: "Allow",
         Action: [...TABLE_ACTIONS[fn]],
-        Resource:
-          fn === "get_servers" ? [arns.tableArn, `${arns.tableArn}/index/*`] : arns.tableArn,
+        Resource: arns.tableArn,
       },
+      ...indexStatements(fn, arns),
       ...ecsStatements(fn, arns),
       {
         Sid: "WriteOwnLogs",

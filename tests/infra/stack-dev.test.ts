@@ -197,9 +197,13 @@ test("IAM: the events function reads ENIs and its rows; get_servers only reads; 
     [["logs:CreateLogStream", "logs:PutLogEvents"], arn("logs", `log-group:${P}-tasks:*`)],
   ]);
   expect(policyOf(stack, `${P}-api-get-servers-role`).map((s) => [s.Action, s.Resource])).toEqual([
+    [["dynamodb:GetItem"], arn("dynamodb", `table/${P}-rooms`)],
     [
-      ["dynamodb:GetItem", "dynamodb:Query"],
-      [arn("dynamodb", `table/${P}-rooms`), arn("dynamodb", `table/${P}-rooms/index/*`)],
+      ["dynamodb:Query"],
+      [
+        arn("dynamodb", `table/${P}-rooms/index/running`),
+        arn("dynamodb", `table/${P}-rooms/index/running-by-version`),
+      ],
     ],
     [
       ["logs:CreateLogStream", "logs:PutLogEvents"],

@@ -78,12 +78,7 @@ test("the create_server role may run this family's tasks and pass only the two t
     {
       Sid: "RoomsTable",
       Effect: "Allow",
-      Action: [
-        "dynamodb:GetItem",
-        "dynamodb:PutItem",
-        "dynamodb:UpdateItem",
-        "dynamodb:DeleteItem",
-      ],
+      Action: ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
       Resource: arn("dynamodb", `table/${P}-rooms`),
     },
     {
