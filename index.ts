@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
 import { GAME_CONTAINER_NAME } from "./common/game-server";
-import { loadStackConfig } from "./infra/config";
+import { loadStackConfig, NAME_PREFIX } from "./infra/config";
 import { roomsEnvironment } from "./infra/function-environment";
 import { GameCluster } from "./infra/game-cluster";
 import { GameImage } from "./infra/game-image";
@@ -17,13 +17,16 @@ import { RoomsTable } from "./infra/rooms-table";
 import { TaskEvents } from "./infra/task-events";
 
 const config = loadStackConfig();
-const prefix = `godot-rooms-${pulumi.getStack()}`;
+const prefix = `${NAME_PREFIX}${pulumi.getStack()}`;
 
 // Public subnets only: rooms get public IPs, so there is no NAT gateway or load balancer to pay for.
 const network = new RoomsNetwork(prefix, { mode: config.vpcMode, cidrBlock: config.vpcCidr });
 const table = new RoomsTable(`${prefix}-rooms`, { protectData: config.protectData });
 const image = new GameImage(prefix, {
-  context: path.join(__dirname, "godot-image"),
+  // Relative to the project (Pulumi runs the program there), so that a second checkout, on CI or
+  // a laptop, gives the image the same inputs and does not re-push an existing, immutable tag.
+  context: path.relative(process.cwd(), path.join(__dirname, "godot-image")),
+  godotVersion: config.godotVersion,
   imagesToKeep: config.imagesToKeep,
   forceDelete: !config.protectData,
 });

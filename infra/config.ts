@@ -21,6 +21,8 @@ export interface StackConfig {
   readonly imagesToKeep: number;
   readonly protectData: boolean;
   readonly alarmEmail?: string;
+  /** The Godot engine the image runs: major.minor[.patch], 3.x or 4.x. */
+  readonly godotVersion: string;
 }
 
 /** Every key this program reads; each is declared in Pulumi.yaml (a test checks it). */
@@ -43,6 +45,7 @@ export const CONFIG_KEYS = [
   "imagesToKeep",
   "protectData",
   "alarmEmail",
+  "godotVersion",
 ] as const;
 
 type RawConfig = Partial<Record<(typeof CONFIG_KEYS)[number], string>>;
@@ -127,8 +130,44 @@ function stringList(raw: RawConfig, key: keyof RawConfig): string[] {
   return value as string[];
 }
 
+/** Every name the program declares starts with this, then the stack name. */
+export const NAME_PREFIX = "godot-rooms-";
+
+/**
+ * The longest stack name the program can take. Its longest IAM role is the create_server
+ * function's, `godot-rooms-<stack>-api-create-server-role`, and Pulumi's auto-naming adds "-" and
+ * 7 random characters to it; IAM role names end at 64 characters: 64 - 8 - 12 - 23 = 21.
+ * tests/infra/stack-name-limit.test.ts checks this against the roles the program really declares.
+ */
+export const MAX_STACK_NAME_LENGTH = 64 - 8 - NAME_PREFIX.length - "-api-create-server-role".length;
+
+/**
+ * The stack name goes into IAM role, ECS cluster, SQS queue and dashboard names, which allow
+ * letters, digits, "-" and "_" only (Pulumi allows "." too), within the lengths above.
+ */
+export function checkStackName(stack: string): string {
+  if (!/^[A-Za-z0-9_-]+$/.test(stack) || stack.length > MAX_STACK_NAME_LENGTH) {
+    throw new Error(
+      `Stack name ${JSON.stringify(stack)} cannot be used: it must be 1 to ${MAX_STACK_NAME_LENGTH} letters, digits, "-" or "_" (got ${stack.length} characters), because it becomes part of IAM role names (at most 64 characters: ${NAME_PREFIX}<stack>-api-create-server-role plus Pulumi's 8-character suffix).`,
+    );
+  }
+  return stack;
+}
+
+/** Godot 3.x or 4.x, as major.minor or major.minor.patch: the versions the image can download. */
+function godotVersion(raw: RawConfig): string {
+  const value = raw.godotVersion ?? "";
+  if (!/^[34]\.(0|[1-9]\d?)(\.(0|[1-9]\d?))?$/.test(value)) {
+    throw new Error(
+      `Config "godotVersion" must be a Godot 3.x or 4.x version such as "4.6", "4.6.1" or "3.6"; got ${JSON.stringify(raw.godotVersion)}.`,
+    );
+  }
+  return value;
+}
+
 /** Checks raw config values (strings, as Pulumi stores them) and fails early with clear messages. */
-export function parseStackConfig(raw: RawConfig): StackConfig {
+export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
+  checkStackName(stack);
   const taskCpu = integer(raw, "taskCpu", 256, 16384);
   const memoryOptions = fargateMemoryOptions(taskCpu);
   if (memoryOptions.length === 0) {
@@ -179,16 +218,17 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
     imagesToKeep: integer(raw, "imagesToKeep", 1, 1000),
     protectData: boolean(raw, "protectData"),
     ...(alarmEmail ? { alarmEmail } : {}),
+    godotVersion: godotVersion(raw),
   };
 }
 
 /** Reads the stack's config (Pulumi.yaml defaults, overridden by Pulumi.<stack>.yaml). */
-export function loadStackConfig(): StackConfig {
+export function loadStackConfig(stack = pulumi.getStack()): StackConfig {
   const config = new pulumi.Config();
   const raw: RawConfig = {};
   for (const key of CONFIG_KEYS) {
     const value = config.get(key);
     if (value !== undefined) raw[key] = value;
   }
-  return parseStackConfig(raw);
+  return parseStackConfig(raw, stack);
 }

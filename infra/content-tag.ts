@@ -3,14 +3,18 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 
 /**
- * A tag named by the content of a build context: the same files give the same tag, any change a
- * new one. ECR tags are immutable, so a changed image can never hide behind an old tag.
+ * A tag named by the content of a build context and the build arguments: the same files and
+ * arguments give the same tag, any change a new one. ECR tags are immutable, so a changed image
+ * (another Godot version included) can never hide behind an old tag.
  */
-export function contentTag(directory: string): string {
+export function contentTag(directory: string, buildArgs: Record<string, string> = {}): string {
   if (!statSync(directory, { throwIfNoEntry: false })?.isDirectory()) {
     throw new Error(`The image build context ${directory} does not exist.`);
   }
   const hash = createHash("sha256");
+  for (const name of Object.keys(buildArgs).sort()) {
+    hash.update(`--build-arg ${name}=${buildArgs[name]}\0`);
+  }
   for (const file of listFiles(directory)) {
     hash.update(relative(directory, file).split(sep).join("/"));
     hash.update("\0");

@@ -1,13 +1,19 @@
 import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { existsSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
 import { contentTag } from "./content-tag";
+import { checkPackMatchesEngine } from "./game-pack";
 
 export interface GameImageArgs {
-  /** The image's build context: the folder with its Dockerfile. */
+  /**
+   * The image's build context: the folder with its Dockerfile, relative to the project (the
+   * program's working directory), so that every checkout gives the image the same inputs.
+   */
   readonly context: string;
-  /** Docker build arguments (the Godot version, the pack to bake in). Default: none. */
-  readonly buildArgs?: Record<string, string>;
+  /** The Godot version the image downloads (build arg GODOT_VERSION), e.g. "4.6". */
+  readonly godotVersion: string;
   /** How many images the repository keeps. Default: 10. */
   readonly imagesToKeep?: number;
   /** Whether `pulumi destroy` may delete a repository that still holds images. Default: true. */
@@ -27,7 +33,15 @@ export class GameImage extends pulumi.ComponentResource {
     const forceDelete = args.forceDelete ?? true;
     if (!Number.isInteger(imagesToKeep) || imagesToKeep < 1)
       throw new Error("imagesToKeep must be a whole number of at least 1.");
-    const tag = contentTag(args.context);
+    if (isAbsolute(args.context))
+      throw new Error(
+        `The image build context must be relative to the project, not ${args.context}: an absolute path differs between checkouts and would rebuild and re-push the same tag.`,
+      );
+    // A game pack baked into the image must be one this engine can load.
+    const pack = join(args.context, "game", "game.pck");
+    if (existsSync(pack)) checkPackMatchesEngine(pack, args.godotVersion);
+    const buildArgs = { GODOT_VERSION: args.godotVersion };
+    const tag = contentTag(args.context, buildArgs);
 
     const repository = new aws.ecr.Repository(
       name,
@@ -51,7 +65,7 @@ export class GameImage extends pulumi.ComponentResource {
       name,
       {
         imageName: pulumi.interpolate`${repository.repositoryUrl}:${tag}`,
-        build: { context: args.context, platform: "linux/amd64", args: args.buildArgs ?? {} },
+        build: { context: args.context, platform: "linux/amd64", args: buildArgs },
         registry: {
           server: repository.repositoryUrl,
           username: credentials.userName,

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { DEFAULT_GAME_PORT, DEFAULT_GAME_PROTOCOL } from "../../common/game-server";
-import { CONFIG_KEYS, parseStackConfig } from "../../infra/config";
+import { CONFIG_KEYS, MAX_STACK_NAME_LENGTH, parseStackConfig } from "../../infra/config";
 import { RUNTIME_PROVIDED_PACKAGES } from "../../infra/lambda-packaging";
 import { stackConfig } from "../support/pulumi-program";
 
@@ -37,8 +37,8 @@ test("the default game port and protocol are the image's (common/game-server.ts)
 });
 
 test("dev is cheap and prod is protected", () => {
-  const dev = parseStackConfig(raw("dev"));
-  const prod = parseStackConfig(raw("prod"));
+  const dev = parseStackConfig(raw("dev"), "dev");
+  const prod = parseStackConfig(raw("prod"), "prod");
   expect(dev).toMatchObject({
     useSpot: true,
     maxRooms: 5,
@@ -53,6 +53,46 @@ test("dev is cheap and prod is protected", () => {
     protectData: true,
     vpcMode: "dedicated",
   });
+});
+
+test("both stacks name their Godot version explicitly, and the default is 4.6", () => {
+  const declared = parse(readFileSync(join(ROOT, "Pulumi.yaml"), "utf8")).config;
+  expect(declared.godotVersion).toMatchObject({ type: "string", default: "4.6" });
+  for (const stack of ["dev", "prod"]) {
+    const file = parse(readFileSync(join(ROOT, `Pulumi.${stack}.yaml`), "utf8")).config;
+    expect(file["godot-rooms:godotVersion"]).toBe("4.6");
+  }
+});
+
+test.each(["3.6", "4.6", "4.6.1", "3.5.3", "4.0", "4.10"])(
+  "godotVersion %p is accepted as given",
+  (godotVersion) => {
+    expect(parseStackConfig(raw("dev", { godotVersion }), "dev").godotVersion).toBe(godotVersion);
+  },
+);
+
+test.each(["", "4", "5.0", "2.1", "4.6-stable", "v4.6", "4.6.1.2", "4.06", " 4.6"])(
+  "godotVersion %p is refused with a clear message",
+  (godotVersion) => {
+    expect(() => parseStackConfig(raw("dev", { godotVersion }), "dev")).toThrow(
+      `Config "godotVersion" must be a Godot 3.x or 4.x version such as "4.6", "4.6.1" or "3.6"; got ${JSON.stringify(godotVersion)}.`,
+    );
+  },
+);
+
+test("a stack name of 21 characters is accepted; 22 fails, saying why", () => {
+  expect(MAX_STACK_NAME_LENGTH).toBe(21);
+  expect(parseStackConfig(raw("dev"), "x".repeat(21)).maxRooms).toBe(5);
+  expect(() => parseStackConfig(raw("dev"), "staging-eu-west-1-ana")).not.toThrow();
+  expect(() => parseStackConfig(raw("dev"), "staging-eu-west-1-anna")).toThrow(
+    'Stack name "staging-eu-west-1-anna" cannot be used: it must be 1 to 21 letters, digits, "-" or "_" (got 22 characters), because it becomes part of IAM role names (at most 64 characters: godot-rooms-<stack>-api-create-server-role plus Pulumi\'s 8-character suffix).',
+  );
+});
+
+test("a stack name with a character AWS names refuse (a dot) fails", () => {
+  expect(() => parseStackConfig(raw("dev"), "team.dev")).toThrow(
+    'Stack name "team.dev" cannot be used',
+  );
 });
 
 test.each([
@@ -93,7 +133,7 @@ test.each([
     'Config "emptyServerTimeoutSeconds" must be a whole number from 10 to 86400; got "5".',
   ],
 ])("invalid config %p fails with a clear message", (overrides, message) => {
-  expect(() => parseStackConfig(raw("dev", overrides))).toThrow(message);
+  expect(() => parseStackConfig(raw("dev", overrides), "dev")).toThrow(message);
 });
 
 test("every runtime dependency is deployment-only (@pulumi) or provided by the Lambda runtime", () => {
