@@ -1,0 +1,65 @@
+class_name RoomsMultiplayerBridge
+extends RefCounted
+## Turns a room (the `data` of a RUNNING room) into a Godot multiplayer peer: ENet for `udp`
+## rooms, WebSocket for `tcp` rooms, as the stack's `gameProtocol` says. A room without a
+## `protocol` field (an older service) is taken as udp, the service's default.
+
+const UDP := "udp"
+const TCP := "tcp"
+
+
+static func protocol_of(room: Dictionary) -> String:
+	return TCP if str(room.get("protocol", UDP)).to_lower() == TCP else UDP
+
+
+## The WebSocket URL of a tcp room. Plain ws://: room servers have no TLS certificate, so a game
+## page served over https cannot reach them (browsers block mixed content).
+static func websocket_url(room: Dictionary) -> String:
+	var ip := str(room.get("ip", ""))
+	if ip.contains(":"):
+		ip = "[%s]" % ip
+	return "ws://%s:%d" % [ip, int(room.get("port", 0))]
+
+
+## A peer that starts connecting to the room, in {success, message, data, status, peer}; on
+## failure `peer` is null and `error` is "invalid" (no address) or "connect".
+static func create_peer(room: Dictionary) -> Dictionary:
+	if str(room.get("ip", "")) == "" or int(room.get("port", 0)) <= 0:
+		var no_address := RoomsResult.failure(
+			"The room has no address yet: wait until it is RUNNING.", 0, RoomsResult.INVALID
+		)
+		no_address["peer"] = null
+		return no_address
+	var peer: MultiplayerPeer
+	var error := OK
+	if protocol_of(room) == TCP:
+		var websocket := WebSocketMultiplayerPeer.new()
+		error = websocket.create_client(websocket_url(room))
+		peer = websocket
+	else:
+		var enet := ENetMultiplayerPeer.new()
+		error = enet.create_client(str(room.ip), int(room.port))
+		peer = enet
+	if error != OK:
+		var failed := RoomsResult.failure(_cannot_start(room, error), 0, RoomsResult.CONNECT)
+		failed["peer"] = null
+		return failed
+	return {
+		"success": true,
+		"message": "Connecting",
+		"data": room,
+		"status": 200,
+		"peer": peer,
+		"protocol": protocol_of(room),
+	}
+
+
+static func _cannot_start(room: Dictionary, error: int) -> String:
+	if protocol_of(room) == UDP and OS.has_feature("web"):
+		return (
+			"ENet (UDP) is not available in web exports (error %d): browser games need rooms "
+			+ "served over WebSocket (the stack's gameProtocol: tcp)."
+		) % error
+	return "Could not start a %s client for %s:%d (error %d)." % [
+		protocol_of(room), room.get("ip", ""), int(room.get("port", 0)), error
+	]
