@@ -20,5 +20,23 @@ export const ENV_NAMES = {
 /** The container environment variable that tells a game server its room name. */
 export const ROOM_NAME_ENV = "ROOM_NAME";
 
-/** Prefix of ECS `startedBy` for tasks this service starts; the room's id follows it. */
-export const STARTED_BY_PREFIX = "room:";
+/**
+ * Prefix of ECS `startedBy` for tasks this service starts; the room's id follows it. RunTask
+ * allows only letters, digits, `-`, `/` and `_` there (at most 128), hence `/`.
+ */
+export const STARTED_BY_PREFIX = "room/";
+
+/**
+ * Every prefix our tasks may carry: the current one, and `room:` of releases before 0.2, read
+ * (never written) so that tasks they started are still recognised.
+ */
+export const STARTED_BY_PREFIXES = [STARTED_BY_PREFIX, "room:"] as const;
+
+/** The room id in a task's `startedBy`, or undefined when the task is not one of ours. */
+export function roomIdFromStartedBy(startedBy: unknown): string | undefined {
+  if (typeof startedBy !== "string") return undefined;
+  for (const prefix of STARTED_BY_PREFIXES) {
+    if (startedBy.startsWith(prefix)) return startedBy.slice(prefix.length) || undefined;
+  }
+  return undefined;
+}

@@ -1,4 +1,4 @@
-import { STARTED_BY_PREFIX } from "../common/env-names";
+import { STARTED_BY_PREFIXES } from "../common/env-names";
 
 /**
  * "ECS Task State Change" events of room tasks in this cluster only. (The original caught every
@@ -8,6 +8,9 @@ export function taskStateChangePattern(clusterArn: string) {
   return {
     source: ["aws.ecs"],
     "detail-type": ["ECS Task State Change"],
-    detail: { clusterArn: [clusterArn], startedBy: [{ prefix: STARTED_BY_PREFIX }] },
+    detail: {
+      clusterArn: [clusterArn],
+      startedBy: STARTED_BY_PREFIXES.map((prefix) => ({ prefix })),
+    },
   };
 }

@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -10,17 +9,20 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { ROOMS_TABLE_SCHEMA } from "../../common/rooms-table-schema";
 import type { RoomPage, RoomStateUpdate, RoomStore } from "../ports";
-import { InvalidRequestError, NameReservedError, NoFreeSlotError } from "../rooms/errors";
+import { invalidRequest, nameReserved, noFreeSlot } from "../rooms/errors";
 import type { RoomRecord } from "../rooms/room";
 import { CURSOR_INVALID, decodeCursor, encodeCursor } from "./room-cursor";
+import { awsRequest, toCoreError } from "./transient-errors";
 import { CAPACITY_KEY, fromItem, roomKey, runningKeys, toItem } from "./room-items";
 
 const [RUNNING_INDEX, RUNNING_BY_VERSION_INDEX] = ROOMS_TABLE_SCHEMA.indexes;
 
 function isConditionFailure(error: unknown): boolean {
+  // By name, not class: what matters is the error's shape, whichever SDK copy made it.
   return (
-    error instanceof ConditionalCheckFailedException ||
-    (error instanceof Error && error.name === "ConditionalCheckFailedException")
+    typeof error === "object" &&
+    error !== null &&
+    (error as { name?: unknown }).name === "ConditionalCheckFailedException"
   );
 }
 
@@ -31,7 +33,7 @@ async function conditionally(write: Promise<unknown>): Promise<boolean> {
     return true;
   } catch (error) {
     if (isConditionFailure(error)) return false;
-    throw error;
+    throw toCoreError(error);
   }
 }
 
@@ -50,7 +52,7 @@ export class DynamoDbRoomStore implements RoomStore {
         ConditionExpression: "attribute_not_exists(pk)",
       }),
     );
-    if (!(await conditionally(put))) throw new NameReservedError();
+    if (!(await conditionally(put))) throw nameReserved();
   }
 
   async acquireSlot(max: number): Promise<void> {
@@ -67,7 +69,7 @@ export class DynamoDbRoomStore implements RoomStore {
           }),
         ),
       ));
-    if (!taken) throw new NoFreeSlotError();
+    if (!taken) throw noFreeSlot();
   }
 
   async releaseSlot(): Promise<void> {
@@ -100,8 +102,10 @@ export class DynamoDbRoomStore implements RoomStore {
   }
 
   async get(name: string): Promise<RoomRecord | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: roomKey(name), ConsistentRead: true }),
+    const { Item } = await awsRequest(
+      this.db.send(
+        new GetCommand({ TableName: this.tableName, Key: roomKey(name), ConsistentRead: true }),
+      ),
     );
     return Item ? fromItem(Item) : undefined;
   }
@@ -215,18 +219,20 @@ export class DynamoDbRoomStore implements RoomStore {
   }): Promise<RoomPage> {
     const index = query.version ? RUNNING_BY_VERSION_INDEX : RUNNING_INDEX;
     const keyValue = query.version ?? runningKeys(undefined).runningKey;
-    const result = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: index.name,
-        KeyConditionExpression: "#key = :key",
-        ExpressionAttributeNames: { "#key": index.hashKey },
-        ExpressionAttributeValues: { ":key": keyValue },
-        Limit: query.limit,
-        ...(query.cursor
-          ? { ExclusiveStartKey: this.startKey(query.cursor, index.hashKey, keyValue) }
-          : {}),
-      }),
+    const result = await awsRequest(
+      this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: index.name,
+          KeyConditionExpression: "#key = :key",
+          ExpressionAttributeNames: { "#key": index.hashKey },
+          ExpressionAttributeValues: { ":key": keyValue },
+          Limit: query.limit,
+          ...(query.cursor
+            ? { ExclusiveStartKey: this.startKey(query.cursor, index.hashKey, keyValue) }
+            : {}),
+        }),
+      ),
     );
     return {
       rooms: (result.Items ?? []).map(fromItem),
@@ -239,7 +245,7 @@ export class DynamoDbRoomStore implements RoomStore {
     const key = decodeCursor(cursor, [ROOMS_TABLE_SCHEMA.hashKey, indexKey]);
     // A cursor from another listing (another version) would page from the wrong place: refuse it.
     if (key[indexKey] !== keyValue || !key.pk.startsWith("room#"))
-      throw new InvalidRequestError(CURSOR_INVALID);
+      throw invalidRequest(CURSOR_INVALID);
     return key;
   }
 
@@ -247,13 +253,15 @@ export class DynamoDbRoomStore implements RoomStore {
     const records: RoomRecord[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await this.db.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          FilterExpression: "begins_with(pk, :room)",
-          ExpressionAttributeValues: { ":room": "room#" },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
+      const page = await awsRequest(
+        this.db.send(
+          new ScanCommand({
+            TableName: this.tableName,
+            FilterExpression: "begins_with(pk, :room)",
+            ExpressionAttributeValues: { ":room": "room#" },
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        ),
       );
       records.push(...(page.Items ?? []).map(fromItem));
       startKey = page.LastEvaluatedKey;
@@ -262,8 +270,10 @@ export class DynamoDbRoomStore implements RoomStore {
   }
 
   async slotCount(): Promise<number> {
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: CAPACITY_KEY, ConsistentRead: true }),
+    const { Item } = await awsRequest(
+      this.db.send(
+        new GetCommand({ TableName: this.tableName, Key: CAPACITY_KEY, ConsistentRead: true }),
+      ),
     );
     return typeof Item?.slots === "number" ? Item.slots : 0;
   }

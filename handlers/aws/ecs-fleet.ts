@@ -6,9 +6,10 @@ import {
   StopTaskCommand,
   type Task,
 } from "@aws-sdk/client-ecs";
-import { ROOM_NAME_ENV, STARTED_BY_PREFIX } from "../../common/env-names";
+import { ROOM_NAME_ENV, STARTED_BY_PREFIX, roomIdFromStartedBy } from "../../common/env-names";
 import type { Fleet, FleetServer, ServerAddress, ServerStart } from "../ports";
-import { FleetCapacityError } from "../rooms/errors";
+import { fleetCapacity } from "../rooms/errors";
+import { awsRequest } from "./transient-errors";
 
 export interface EcsFleetSettings {
   readonly clusterArn: string;
@@ -36,6 +37,8 @@ export type AddressResolver = (change: {
  * function never loads ECS.
  */
 export class EcsFleet implements Fleet {
+  // Every ECS call is wrapped in awsRequest: AWS busy or unreachable becomes the core's
+  // "unavailable". (Not a wrapper field: Pulumi's serializer drops class field initialisers.)
   constructor(
     private readonly settings: EcsFleetSettings,
     private readonly ecs: ECSClient,
@@ -44,47 +47,51 @@ export class EcsFleet implements Fleet {
 
   async start(request: ServerStart): Promise<string> {
     const { settings } = this;
-    const result = await this.ecs.send(
-      new RunTaskCommand({
-        cluster: settings.clusterArn,
-        taskDefinition: settings.taskDefinitionArn,
-        count: 1,
-        capacityProviderStrategy: [{ capacityProvider: settings.capacityProvider, weight: 1 }],
-        networkConfiguration: {
-          awsvpcConfiguration: {
-            subnets: [...settings.subnetIds],
-            securityGroups: [settings.securityGroupId],
-            assignPublicIp: "ENABLED",
-          },
-        },
-        startedBy: `${STARTED_BY_PREFIX}${request.roomId}`,
-        // One reservation, one task: an SDK retry of this RunTask cannot start a second one.
-        clientToken: request.roomId,
-        overrides: {
-          containerOverrides: [
-            {
-              name: settings.containerName,
-              environment: [{ name: ROOM_NAME_ENV, value: request.name }],
+    const result = await awsRequest(
+      this.ecs.send(
+        new RunTaskCommand({
+          cluster: settings.clusterArn,
+          taskDefinition: settings.taskDefinitionArn,
+          count: 1,
+          capacityProviderStrategy: [{ capacityProvider: settings.capacityProvider, weight: 1 }],
+          networkConfiguration: {
+            awsvpcConfiguration: {
+              subnets: [...settings.subnetIds],
+              securityGroups: [settings.securityGroupId],
+              assignPublicIp: "ENABLED",
             },
-          ],
-        },
-      }),
+          },
+          startedBy: `${STARTED_BY_PREFIX}${request.roomId}`,
+          // One reservation, one task: an SDK retry of this RunTask cannot start a second one.
+          clientToken: request.roomId,
+          overrides: {
+            containerOverrides: [
+              {
+                name: settings.containerName,
+                environment: [{ name: ROOM_NAME_ENV, value: request.name }],
+              },
+            ],
+          },
+        }),
+      ),
     );
     const taskArn = result.tasks?.[0]?.taskArn;
     if (taskArn) return taskArn;
     const reason =
       result.failures?.map((f) => f.reason ?? "unknown").join("; ") || "no task returned";
-    if (CAPACITY_FAILURE.test(reason)) throw new FleetCapacityError(`RunTask: ${reason}`);
+    if (CAPACITY_FAILURE.test(reason)) throw fleetCapacity(`RunTask: ${reason}`);
     throw new Error(`RunTask failed: ${reason}`);
   }
 
   async stop(serverId: string, reason: string): Promise<void> {
-    await this.ecs.send(
-      new StopTaskCommand({
-        cluster: this.settings.clusterArn,
-        task: serverId,
-        reason: reason.slice(0, 255),
-      }),
+    await awsRequest(
+      this.ecs.send(
+        new StopTaskCommand({
+          cluster: this.settings.clusterArn,
+          task: serverId,
+          reason: reason.slice(0, 255),
+        }),
+      ),
     );
   }
 
@@ -92,24 +99,28 @@ export class EcsFleet implements Fleet {
     const taskArns: string[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await this.ecs.send(
-        new ListTasksCommand({
-          cluster: this.settings.clusterArn,
-          family: this.settings.taskFamily,
-          desiredStatus: "RUNNING",
-          ...(nextToken ? { nextToken } : {}),
-        }),
+      const page = await awsRequest(
+        this.ecs.send(
+          new ListTasksCommand({
+            cluster: this.settings.clusterArn,
+            family: this.settings.taskFamily,
+            desiredStatus: "RUNNING",
+            ...(nextToken ? { nextToken } : {}),
+          }),
+        ),
       );
       taskArns.push(...(page.taskArns ?? []));
       nextToken = page.nextToken;
     } while (nextToken);
     const servers: FleetServer[] = [];
     for (let i = 0; i < taskArns.length; i += DESCRIBE_BATCH) {
-      const { tasks } = await this.ecs.send(
-        new DescribeTasksCommand({
-          cluster: this.settings.clusterArn,
-          tasks: taskArns.slice(i, i + DESCRIBE_BATCH),
-        }),
+      const { tasks } = await awsRequest(
+        this.ecs.send(
+          new DescribeTasksCommand({
+            cluster: this.settings.clusterArn,
+            tasks: taskArns.slice(i, i + DESCRIBE_BATCH),
+          }),
+        ),
       );
       servers.push(...(tasks ?? []).flatMap(toFleetServer));
     }
@@ -125,14 +136,15 @@ export class EcsFleet implements Fleet {
 }
 
 function toFleetServer(task: Task): FleetServer[] {
-  if (!task.taskArn || !task.startedBy?.startsWith(STARTED_BY_PREFIX)) return [];
+  const roomId = roomIdFromStartedBy(task.startedBy);
+  if (!task.taskArn || !roomId) return [];
   const name = task.overrides?.containerOverrides
     ?.flatMap((c) => c.environment ?? [])
     .find((variable) => variable.name === ROOM_NAME_ENV)?.value;
   return [
     {
       serverId: task.taskArn,
-      roomId: task.startedBy.slice(STARTED_BY_PREFIX.length),
+      roomId,
       ...(name ? { name } : {}),
     },
   ];

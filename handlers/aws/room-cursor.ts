@@ -1,4 +1,4 @@
-import { InvalidRequestError } from "../rooms/errors";
+import { invalidRequest } from "../rooms/errors";
 
 export const CURSOR_INVALID = "The cursor is not valid. Start again from page 0.";
 
@@ -9,7 +9,7 @@ export function encodeCursor(lastKey: Record<string, unknown>): string {
 
 /** Decodes a client's cursor for the given index keys, or throws a 400. */
 export function decodeCursor(cursor: string, keyNames: readonly string[]): Record<string, string> {
-  const invalid = new InvalidRequestError(CURSOR_INVALID);
+  const invalid = invalidRequest(CURSOR_INVALID);
   if (cursor.length > 512 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid;
   let decoded: unknown;
   try {

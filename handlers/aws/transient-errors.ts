@@ -1,3 +1,5 @@
+import { unavailable } from "../rooms/errors";
+
 /**
  * Whether an error is AWS being briefly busy or unreachable rather than a bug: throttling, a
  * service-side 5xx, or the network. Such requests get 503 and may be retried; anything else is
@@ -32,4 +34,16 @@ export function isTransientAwsError(error: unknown): boolean {
     (typeof status === "number" && (status === 429 || status >= 500)) ||
     (e.$retryable !== undefined && e.$metadata !== undefined)
   );
+}
+
+/** The core's view of an AWS failure: busy or unreachable is its "unavailable"; a bug stays as it is. */
+export function toCoreError(error: unknown): unknown {
+  return isTransientAwsError(error) ? unavailable(error) : error;
+}
+
+/** Runs an AWS request, translating its transient failures for the core. */
+export function awsRequest<T>(request: Promise<T>): Promise<T> {
+  return request.catch((error: unknown) => {
+    throw toCoreError(error);
+  });
 }

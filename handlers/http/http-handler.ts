@@ -1,28 +1,25 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import { isTransientAwsError } from "../aws/transient-errors";
 import type { Logger, RoomDeps } from "../ports";
-import { RoomsError } from "../rooms/errors";
+import { isClientError } from "../rooms/errors";
 import { failure, type HttpResult } from "./envelope";
 import { readHttpRequest } from "./http-request";
 import { ROOMS_ROUTES, type RoomsRoute } from "./rooms-routes";
 
 /**
- * Errors become responses here, and only here. Nothing internal reaches the client. AWS being
- * busy or unreachable is a 503 the client may retry; only a bug is a 500, logged as an error.
+ * Errors become responses here, and only here. Nothing internal reaches the client. Client
+ * errors are recognised by data, not class (see handlers/rooms/errors.ts): the adapters have
+ * already turned AWS being busy into the core's 503 "unavailable"; only a bug is a 500.
  */
 export function errorResponse(error: unknown, log: Logger): HttpResult {
-  if (error instanceof RoomsError) {
+  if (isClientError(error)) {
     if (error.status >= 500)
-      log.warn("request refused", { status: error.status, reason: error.message });
-    return failure(error.status, error.message);
-  }
-  if (isTransientAwsError(error)) {
-    log.warn("request refused: AWS busy or unreachable", {
-      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-    });
-    return failure(503, "The room service is busy. Try again in a moment.", {
-      "retry-after": "1",
-    });
+      log.warn("request refused", {
+        status: error.status,
+        code: error.code,
+        reason: error.message,
+        ...(error.cause === undefined ? {} : { cause: summarize(error.cause) }),
+      });
+    return failure(error.status, error.message, { ...error.headers });
   }
   log.error("request failed", {
     error: error instanceof Error ? (error.stack ?? error.message) : String(error),
@@ -61,4 +58,11 @@ export async function handleRoomsApi(event: unknown, deps: RoomDeps): Promise<Ht
 
 function asEvent(event: unknown): Partial<APIGatewayProxyEventV2> {
   return typeof event === "object" && event !== null ? event : {};
+}
+
+// Not `describe`: under jest that name is a global, so the serializer would not capture it.
+function summarize(cause: unknown): string {
+  if (typeof cause !== "object" || cause === null) return String(cause);
+  const { name, message } = cause as { name?: unknown; message?: unknown };
+  return `${String(name)}: ${String(message)}`;
 }

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import { InvalidRequestError, RoomsError } from "../rooms/errors";
+import { invalidRequest, payloadTooLarge } from "../rooms/errors";
 
 /** What the routes need of an API Gateway v2 (payload 2.0) request, checked. */
 export interface HttpRequest {
@@ -13,13 +13,6 @@ export interface HttpRequest {
 }
 
 export const MAX_BODY_BYTES = 8 * 1024;
-
-export class PayloadTooLargeError extends RoomsError {
-  constructor() {
-    super(413, `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
-    this.name = "PayloadTooLargeError";
-  }
-}
 
 /** Reads an event defensively: every field may be missing or of the wrong type. */
 export function readHttpRequest(event: Partial<APIGatewayProxyEventV2>): HttpRequest {
@@ -47,7 +40,7 @@ function readQuery(event: Partial<APIGatewayProxyEventV2>): Map<string, string> 
   const query = new Map<string, string>();
   if (typeof event.rawQueryString === "string") {
     for (const [key, value] of new URLSearchParams(event.rawQueryString)) {
-      if (query.has(key)) throw new InvalidRequestError(`Give the '${key}' parameter only once.`);
+      if (query.has(key)) throw invalidRequest(`Give the '${key}' parameter only once.`);
       query.set(key, value);
     }
     return query;
@@ -62,23 +55,22 @@ function readQuery(event: Partial<APIGatewayProxyEventV2>): Map<string, string> 
 
 function readBody(event: Partial<APIGatewayProxyEventV2>): Record<string, unknown> {
   if (event.body === undefined || event.body === null) return {};
-  if (typeof event.body !== "string")
-    throw new InvalidRequestError("The request body must be JSON.");
-  if (event.body.length > MAX_BODY_BYTES * 2) throw new PayloadTooLargeError();
+  if (typeof event.body !== "string") throw invalidRequest("The request body must be JSON.");
+  if (event.body.length > MAX_BODY_BYTES * 2) throw payloadTooLarge(MAX_BODY_BYTES);
   const text =
     event.isBase64Encoded === true
       ? Buffer.from(event.body, "base64").toString("utf8")
       : event.body;
-  if (Buffer.byteLength(text, "utf8") > MAX_BODY_BYTES) throw new PayloadTooLargeError();
+  if (Buffer.byteLength(text, "utf8") > MAX_BODY_BYTES) throw payloadTooLarge(MAX_BODY_BYTES);
   if (text.trim() === "") return {};
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new InvalidRequestError("The request body must be a JSON object.");
+    throw invalidRequest("The request body must be a JSON object.");
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new InvalidRequestError("The request body must be a JSON object.");
+    throw invalidRequest("The request body must be a JSON object.");
   }
   return parsed as Record<string, unknown>;
 }
@@ -96,7 +88,7 @@ export function parameter(request: HttpRequest, name: string): unknown {
   const fromQuery = request.query.get(name);
   const fromBody = request.body[name];
   if (fromQuery !== undefined && fromBody !== undefined && fromQuery !== fromBody) {
-    throw new InvalidRequestError(`'${name}' is given twice, with different values.`);
+    throw invalidRequest(`'${name}' is given twice, with different values.`);
   }
   return fromQuery ?? fromBody;
 }

@@ -1,11 +1,10 @@
 import type { RoomDeps } from "../ports";
 import {
-  AtCapacityError,
-  FleetCapacityError,
-  NameReservedError,
-  NoFreeSlotError,
-  RoomNameTakenError,
-  ServerStartError,
+  NO_FLEET_CAPACITY_MESSAGE,
+  atCapacity,
+  hasCode,
+  roomNameTaken,
+  serverStartFailed,
 } from "./errors";
 import { hashOwnerToken, newOwnerToken, newRoomId } from "./owner-token";
 import { type Room, type RoomRecord, toPublicRoom } from "./room";
@@ -56,8 +55,8 @@ async function reserveName(
       await deps.store.reserve(record);
       return record;
     } catch (error) {
-      if (!(error instanceof NameReservedError)) throw error;
-      if (attempt >= attempts) throw new RoomNameTakenError(record.name, { cause: error });
+      if (!hasCode(error, "NameReserved")) throw error;
+      if (attempt >= attempts) throw roomNameTaken(record.name, error);
     }
   }
 }
@@ -87,13 +86,14 @@ async function takeSlot(record: RoomRecord, deps: RoomDeps): Promise<void> {
     await deps.store.acquireSlot(deps.settings.maxRooms);
   } catch (error) {
     await deps.store.remove(record.name, record.roomId);
-    if (error instanceof NoFreeSlotError) {
+    // Only a full counter is "at capacity"; AWS being busy stays its own 503 (Unavailable).
+    if (hasCode(error, "NoFreeSlot")) {
       deps.metrics?.count("CreatesRejected", 1, { Reason: "AtCap" });
       deps.log.warn("create rejected: at capacity", {
         room: record.name,
         maxRooms: deps.settings.maxRooms,
       });
-      throw new AtCapacityError(undefined, { cause: error });
+      throw atCapacity(undefined, error);
     }
     throw error;
   }
@@ -112,18 +112,13 @@ async function startServer(record: RoomRecord, deps: RoomDeps): Promise<string> 
       error: String(error),
     });
     await releaseRoom(record, deps);
+    const noCapacity = hasCode(error, "FleetCapacity");
     deps.metrics?.count("CreatesRejected", 1, {
-      Reason: error instanceof FleetCapacityError ? "NoFargateCapacity" : "StartFailed",
+      Reason: noCapacity ? "NoFargateCapacity" : "StartFailed",
     });
-    if (error instanceof FleetCapacityError) {
-      throw new AtCapacityError(
-        "No game server capacity is free right now. Try again in a few minutes.",
-        {
-          cause: error,
-        },
-      );
-    }
-    throw new ServerStartError({ cause: error });
+    if (noCapacity) throw atCapacity(NO_FLEET_CAPACITY_MESSAGE, error);
+    if (hasCode(error, "Unavailable")) throw error;
+    throw serverStartFailed(error);
   }
 }
 
@@ -147,7 +142,7 @@ async function recordServer(record: RoomRecord, serverId: string, deps: RoomDeps
       error: String(error),
     });
   });
-  throw new ServerStartError();
+  throw serverStartFailed();
 }
 
 /** Deletes the reservation and, if this call deleted it, gives its capacity slot back. */

@@ -1,93 +1,125 @@
 /**
- * Errors meant for clients: each carries the HTTP status and a message a player could read.
- * Anything else that escapes a use case is a fault, logged with its cause and answered generically.
+ * The room core's errors, as data.
+ *
+ * Why not classes: this code ships inside Pulumi CallbackFunction archives, and Pulumi's closure
+ * serializer rewrites classes. A class that extends the built-in `Error` does not survive it
+ * (`super(...)` becomes `__super.call(this, ...)`, which cannot initialise a native Error), so in
+ * the uploaded code such an instance loses its message and prototype and `instanceof` is false
+ * (pulumi/pulumi#10974). So every error here is a native `Error` with plain fields added by a
+ * factory function, and is recognised by its `brand` and `code`, never by class identity.
+ * `tests/contract/` proves this on the archives themselves. See docs/room-core.md.
  */
-export class RoomsError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = "RoomsError";
-  }
+
+const BRAND = "godot-rooms";
+
+/** Errors meant for clients: each has the HTTP status and a message a player could read. */
+export type ClientErrorCode =
+  | "InvalidRequest"
+  | "PayloadTooLarge"
+  | "Forbidden"
+  | "RoomNotFound"
+  | "RoomNameTaken"
+  | "NotRoomOwner"
+  | "RoomNotReady"
+  | "AtCapacity"
+  | "ServerStartFailed"
+  | "Unavailable";
+
+/** Signals between the core and its adapters; they never reach a client as they are. */
+export type SignalCode = "NameReserved" | "NoFreeSlot" | "FleetCapacity";
+
+export interface RoomsError extends Error {
+  readonly brand: typeof BRAND;
+  readonly code: ClientErrorCode | SignalCode;
+  /** The HTTP status, for client errors only. */
+  readonly status?: number;
+  /** Extra response headers (e.g. Retry-After), for client errors only. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
-export class InvalidRequestError extends RoomsError {
-  constructor(message: string) {
-    super(400, message);
-    this.name = "InvalidRequestError";
-  }
+function roomsError(
+  code: RoomsError["code"],
+  message: string,
+  extra: { status?: number; headers?: Record<string, string>; cause?: unknown } = {},
+): RoomsError {
+  const { cause, ...fields } = extra;
+  const error = new Error(message, cause === undefined ? undefined : { cause });
+  return Object.assign(error, { name: code, brand: BRAND, code, ...fields }) as RoomsError;
 }
 
-export class RoomNotFoundError extends RoomsError {
-  constructor(name: string) {
-    super(404, `No room is named "${name}".`);
-    this.name = "RoomNotFoundError";
-  }
+/** True for any error made here, whatever code it has. */
+export function isRoomsError(error: unknown): error is RoomsError {
+  return (
+    typeof error === "object" &&
+    error !== null &&
+    (error as { brand?: unknown }).brand === BRAND &&
+    typeof (error as { code?: unknown }).code === "string"
+  );
 }
 
-export class RoomNameTakenError extends RoomsError {
-  constructor(name: string, options?: { cause?: unknown }) {
-    super(409, `The room name "${name}" is already taken. Pick another name.`, options);
-    this.name = "RoomNameTakenError";
-  }
+export function hasCode(error: unknown, code: RoomsError["code"]): error is RoomsError {
+  return isRoomsError(error) && error.code === code;
 }
 
-export class NotRoomOwnerError extends RoomsError {
-  constructor() {
-    super(
-      403,
-      "Only the room's owner can stop it: send its owner token as 'Authorization: Bearer <token>'.",
-    );
-    this.name = "NotRoomOwnerError";
-  }
+/** A client error: it has a status to answer with. */
+export function isClientError(error: unknown): error is RoomsError & { status: number } {
+  return isRoomsError(error) && typeof error.status === "number";
 }
 
-export class RoomNotReadyError extends RoomsError {
-  constructor(name: string) {
-    super(409, `The room "${name}" is still starting. Try again in a few seconds.`);
-    this.name = "RoomNotReadyError";
-  }
-}
+export const AT_CAPACITY_MESSAGE = "All servers are busy right now. Try again in a few minutes.";
+export const NO_FLEET_CAPACITY_MESSAGE =
+  "No game server capacity is free right now. Try again in a few minutes.";
+export const UNAVAILABLE_MESSAGE = "The room service is busy. Try again in a moment.";
+export const SERVER_START_MESSAGE = "The game server could not be started. Try again in a moment.";
+export const NOT_OWNER_MESSAGE =
+  "Only the room's owner can stop it: send its owner token as 'Authorization: Bearer <token>'.";
 
-export class AtCapacityError extends RoomsError {
-  constructor(
-    message = "All servers are busy right now. Try again in a few minutes.",
-    options?: { cause?: unknown },
-  ) {
-    super(503, message, options);
-    this.name = "AtCapacityError";
-  }
-}
+export const invalidRequest = (message: string) =>
+  roomsError("InvalidRequest", message, { status: 400 });
 
-export class ServerStartError extends RoomsError {
-  constructor(options?: { cause?: unknown }) {
-    super(503, "The game server could not be started. Try again in a moment.", options);
-    this.name = "ServerStartError";
-  }
-}
+export const payloadTooLarge = (maxBytes: number) =>
+  roomsError("PayloadTooLarge", `The request body is larger than ${maxBytes} bytes.`, {
+    status: 413,
+  });
 
-/** Thrown by a store when a conditional write finds the name already reserved. */
-export class NameReservedError extends Error {
-  constructor(options?: { cause?: unknown }) {
-    super("name already reserved", options);
-    this.name = "NameReservedError";
-  }
-}
+export const roomNotFound = (name: string) =>
+  roomsError("RoomNotFound", `No room is named "${name}".`, { status: 404 });
 
-/** Thrown by a store when no capacity slot is free. */
-export class NoFreeSlotError extends Error {
-  constructor(options?: { cause?: unknown }) {
-    super("no free capacity slot", options);
-    this.name = "NoFreeSlotError";
-  }
-}
+export const roomNameTaken = (name: string, cause?: unknown) =>
+  roomsError("RoomNameTaken", `The room name "${name}" is already taken. Pick another name.`, {
+    status: 409,
+    cause,
+  });
 
-/** Thrown by a fleet when the provider has no capacity to start a server now. */
-export class FleetCapacityError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "FleetCapacityError";
-  }
-}
+export const notRoomOwner = () => roomsError("NotRoomOwner", NOT_OWNER_MESSAGE, { status: 403 });
+
+export const roomNotReady = (name: string) =>
+  roomsError("RoomNotReady", `The room "${name}" is still starting. Try again in a few seconds.`, {
+    status: 409,
+  });
+
+export const atCapacity = (message = AT_CAPACITY_MESSAGE, cause?: unknown) =>
+  roomsError("AtCapacity", message, { status: 503, cause });
+
+export const serverStartFailed = (cause?: unknown) =>
+  roomsError("ServerStartFailed", SERVER_START_MESSAGE, { status: 503, cause });
+
+/** AWS (or the local stand-in) is briefly busy or unreachable: retry after a second. */
+export const unavailable = (cause?: unknown) =>
+  roomsError("Unavailable", UNAVAILABLE_MESSAGE, {
+    status: 503,
+    headers: { "retry-after": "1" },
+    cause,
+  });
+
+/** From a store: a conditional write found the name already reserved. */
+export const nameReserved = (cause?: unknown) =>
+  roomsError("NameReserved", "name already reserved", { cause });
+
+/** From a store: no capacity slot is free. */
+export const noFreeSlot = (cause?: unknown) =>
+  roomsError("NoFreeSlot", "no free capacity slot", { cause });
+
+/** From a fleet: the provider has no capacity to start a server now. */
+export const fleetCapacity = (message: string, cause?: unknown) =>
+  roomsError("FleetCapacity", message, { cause });

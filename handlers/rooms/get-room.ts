@@ -1,5 +1,5 @@
 import type { RoomDeps } from "../ports";
-import { RoomNotFoundError } from "./errors";
+import { roomNotFound } from "./errors";
 import { type Room, toPublicRoom } from "./room";
 import { validateRoomName } from "./room-names";
 
@@ -7,6 +7,6 @@ import { validateRoomName } from "./room-names";
 export async function getRoom(rawName: unknown, deps: Pick<RoomDeps, "store">): Promise<Room> {
   const name = validateRoomName(rawName);
   const record = await deps.store.get(name);
-  if (!record) throw new RoomNotFoundError(name);
+  if (!record) throw roomNotFound(name);
   return toPublicRoom(record);
 }

@@ -1,5 +1,5 @@
 import type { RoomDeps } from "../ports";
-import { InvalidRequestError } from "./errors";
+import { invalidRequest } from "./errors";
 import { type Room, toPublicRoom } from "./room";
 import { validateVersion } from "./room-names";
 
@@ -31,11 +31,11 @@ export async function listRooms(
 ): Promise<RoomList> {
   const version = validateVersion(input.version);
   if (input.cursor !== undefined && input.page !== undefined) {
-    throw new InvalidRequestError("Give either 'page' or 'cursor', not both.");
+    throw invalidRequest("Give either 'page' or 'cursor', not both.");
   }
   if (input.cursor !== undefined) {
     if (typeof input.cursor !== "string" || input.cursor === "")
-      throw new InvalidRequestError("The cursor is not valid.");
+      throw invalidRequest("The cursor is not valid.");
     return readPage(input.cursor, version, deps);
   }
   const page = parsePage(input.page);
@@ -69,7 +69,7 @@ function parsePage(raw: unknown): number {
   if (raw === undefined || raw === "") return 0;
   const text = typeof raw === "number" ? String(raw) : raw;
   if (typeof text !== "string" || !/^\d{1,6}$/.test(text) || Number(text) > MAX_PAGE) {
-    throw new InvalidRequestError(`'page' must be a whole number from 0 to ${MAX_PAGE}.`);
+    throw invalidRequest(`'page' must be a whole number from 0 to ${MAX_PAGE}.`);
   }
   return Number(text);
 }

@@ -1,5 +1,5 @@
 import { randomInt } from "node:crypto";
-import { InvalidRequestError } from "./errors";
+import { invalidRequest } from "./errors";
 
 const ALLOWED_NAME = /^[A-Za-z0-9 _-]{1,32}$/;
 const ALLOWED_VERSION = /^[A-Za-z0-9._+-]{1,32}$/;
@@ -9,9 +9,9 @@ export const NAME_RULES =
 
 /** Trims a client-given room name and checks it against the rules, or throws a 400. */
 export function validateRoomName(raw: unknown): string {
-  if (typeof raw !== "string") throw new InvalidRequestError(NAME_RULES);
+  if (typeof raw !== "string") throw invalidRequest(NAME_RULES);
   const name = raw.trim();
-  if (!ALLOWED_NAME.test(name)) throw new InvalidRequestError(NAME_RULES);
+  if (!ALLOWED_NAME.test(name)) throw invalidRequest(NAME_RULES);
   return name;
 }
 
@@ -19,7 +19,7 @@ export function validateRoomName(raw: unknown): string {
 export function validateVersion(raw: unknown): string | undefined {
   if (raw === undefined || raw === "") return undefined;
   if (typeof raw !== "string" || !ALLOWED_VERSION.test(raw)) {
-    throw new InvalidRequestError(
+    throw invalidRequest(
       "A version has 1 to 32 characters: letters, digits, '.', '_', '+' and '-'.",
     );
   }

@@ -1,5 +1,5 @@
 import type { RoomDeps } from "../ports";
-import { NotRoomOwnerError, RoomNotFoundError, RoomNotReadyError } from "./errors";
+import { notRoomOwner, roomNotFound, roomNotReady } from "./errors";
 import { ownerTokenMatches } from "./owner-token";
 import { type Room, toPublicRoom } from "./room";
 import { validateRoomName } from "./room-names";
@@ -14,9 +14,9 @@ export async function stopRoom(
 ): Promise<Room> {
   const name = validateRoomName(input.name);
   const record = await deps.store.get(name);
-  if (!record) throw new RoomNotFoundError(name);
-  if (!ownerTokenMatches(input.ownerToken, record.ownerTokenHash)) throw new NotRoomOwnerError();
-  if (!record.serverId) throw new RoomNotReadyError(record.name);
+  if (!record) throw roomNotFound(name);
+  if (!ownerTokenMatches(input.ownerToken, record.ownerTokenHash)) throw notRoomOwner();
+  if (!record.serverId) throw roomNotReady(record.name);
   await deps.fleet.stop(record.serverId, "stopped by its owner");
   const updatedAt = deps.now().toISOString();
   await deps.store.markStopping(record.name, record.roomId, updatedAt);

@@ -1,4 +1,4 @@
-import { ROOM_NAME_ENV, STARTED_BY_PREFIX } from "../../common/env-names";
+import { ROOM_NAME_ENV, roomIdFromStartedBy } from "../../common/env-names";
 
 /** The facts of an "ECS Task State Change" event that the room service acts on. */
 export interface TaskStateChange {
@@ -40,10 +40,9 @@ export function parseTaskStateChange(event: unknown): TaskStateChange | undefine
   const { taskArn, clusterArn, startedBy, lastStatus, desiredStatus, version, stopCode } = detail;
   if (typeof taskArn !== "string" || typeof clusterArn !== "string") return undefined;
   if (typeof lastStatus !== "string" || typeof desiredStatus !== "string") return undefined;
-  if (typeof startedBy !== "string" || !startedBy.startsWith(STARTED_BY_PREFIX)) return undefined;
   if (typeof version !== "number" || !Number.isInteger(version)) return undefined;
   const roomName = roomNameFromOverrides(detail.overrides);
-  const roomId = startedBy.slice(STARTED_BY_PREFIX.length);
+  const roomId = roomIdFromStartedBy(startedBy);
   if (!roomName || !roomId) return undefined;
   const networkInterfaceId = networkInterfaceOf(detail.attachments);
   return {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { defaultModules } from "../../bench/archive-size";
 import { startRoomsTable, type TestTable } from "../support/dynalite-table";
 import { startFakeEcsEc2 } from "../support/fake-ecs-ec2-endpoint";
+import { ecsWorldOf } from "../support/fake-ecs-ec2-validation";
 import { freePort } from "../support/godot-process";
 import { httpEvent } from "../support/http-events";
 import {
@@ -63,7 +64,9 @@ describe("the uploaded code, run in a fresh Node process with the function's env
   let fake: Awaited<ReturnType<typeof startFakeEcsEc2>>;
   beforeAll(async () => {
     table = await startRoomsTable(`${P}-rooms`);
-    fake = await startFakeEcsEc2(TASK_ARN, "203.0.113.77");
+    // The endpoint refuses what ECS would refuse, against the clusters and task definitions
+    // this stack declares.
+    fake = await startFakeEcsEc2(TASK_ARN, "203.0.113.77", { world: ecsWorldOf(stack.resources) });
   });
   afterAll(async () => {
     await table.close();
@@ -88,6 +91,8 @@ describe("the uploaded code, run in a fresh Node process with the function's env
       `${P}-api-create-server`,
       httpEvent("POST", "/create_server", { query: "server=Archive%20Room" }),
     );
+    if (created.result.statusCode !== 200)
+      console.log(JSON.stringify(created.logLines), created.result.body);
     expect(created.result.statusCode).toBe(200);
     expect(JSON.parse(created.result.body)).toMatchObject({
       success: true,
@@ -108,6 +113,8 @@ describe("the uploaded code, run in a fresh Node process with the function's env
     expect(fake.calls[0]).toEqual({
       service: "ecs",
       action: "RunTask",
+      status: 200,
+      taskArns: [TASK_ARN],
       body: {
         cluster: env.ROOMS_CLUSTER_ARN,
         taskDefinition: env.ROOMS_TASK_DEFINITION_ARN,
@@ -120,7 +127,7 @@ describe("the uploaded code, run in a fresh Node process with the function's env
             assignPublicIp: "ENABLED",
           },
         },
-        startedBy: expect.stringMatching(/^room:[0-9a-f]{24}$/),
+        startedBy: expect.stringMatching(/^room\/[0-9a-f]{24}$/),
         clientToken: expect.stringMatching(/^[0-9a-f]{24}$/),
         overrides: {
           containerOverrides: [
@@ -130,7 +137,7 @@ describe("the uploaded code, run in a fresh Node process with the function's env
       },
     });
 
-    const roomId = (fake.calls[0].body as { startedBy: string }).startedBy.slice("room:".length);
+    const roomId = (fake.calls[0].body as { startedBy: string }).startedBy.slice("room/".length);
     const running = taskEvent({
       taskArn: TASK_ARN,
       roomId,
@@ -214,7 +221,8 @@ describe("the uploaded code, run in a fresh Node process with the function's env
     expect(answered.logLines).toContainEqual(
       expect.objectContaining({
         level: "WARN",
-        message: "request refused: AWS busy or unreachable",
+        message: "request refused",
+        code: "Unavailable",
       }),
     );
   });

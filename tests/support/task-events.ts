@@ -21,7 +21,7 @@ export function taskEvent(facts: TaskEventFacts): Record<string, unknown> {
     lastStatus: facts.lastStatus,
     desiredStatus: facts.desiredStatus ?? (facts.lastStatus === "STOPPED" ? "STOPPED" : "RUNNING"),
     version: facts.version,
-    startedBy: `room:${facts.roomId}`,
+    startedBy: `room/${facts.roomId}`,
     overrides: {
       containerOverrides: [
         { name: "game", environment: [{ name: "ROOM_NAME", value: facts.roomName }] },

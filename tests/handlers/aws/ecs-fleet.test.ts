@@ -9,7 +9,7 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { EcsFleet, type EcsFleetSettings } from "../../../handlers/aws/ecs-fleet";
 import { eniAddressResolver } from "../../../handlers/aws/eni-address-resolver";
-import { FleetCapacityError } from "../../../handlers/rooms/errors";
+import { hasCode } from "../../../handlers/rooms/errors";
 
 const SETTINGS: EcsFleetSettings = {
   clusterArn: "arn:aws:ecs:us-east-1:111122223333:cluster/godot-rooms-dev",
@@ -55,7 +55,7 @@ describe("EcsFleet", () => {
           assignPublicIp: "ENABLED",
         },
       },
-      startedBy: "room:r1",
+      startedBy: "room/r1",
       clientToken: "r1",
       overrides: {
         containerOverrides: [
@@ -65,17 +65,31 @@ describe("EcsFleet", () => {
     });
   });
 
-  test("a RunTask capacity failure becomes FleetCapacityError; other failures a plain error", async () => {
+  test("a RunTask capacity failure is FleetCapacity; throttling is Unavailable; others a plain error", async () => {
+    const throttled = Object.assign(new Error("Rate exceeded"), {
+      name: "ThrottlingException",
+      $metadata: { httpStatusCode: 400 },
+    });
     ecs
       .on(RunTaskCommand)
       .resolvesOnce({ tasks: [], failures: [{ reason: "Capacity is unavailable at this time." }] })
-      .resolvesOnce({ tasks: [], failures: [{ reason: "MISSING" }] });
-    await expect(fleet().start({ roomId: "r1", name: "A" })).rejects.toBeInstanceOf(
-      FleetCapacityError,
-    );
-    await expect(fleet().start({ roomId: "r2", name: "B" })).rejects.toThrow(
-      "RunTask failed: MISSING",
-    );
+      .resolvesOnce({ tasks: [], failures: [{ reason: "MISSING" }] })
+      .rejectsOnce(throttled);
+    const capacity = await fleet()
+      .start({ roomId: "r1", name: "A" })
+      .catch((e: unknown) => e);
+    expect(hasCode(capacity, "FleetCapacity")).toBe(true);
+    expect((capacity as Error).message).toBe("RunTask: Capacity is unavailable at this time.");
+    const missing = await fleet()
+      .start({ roomId: "r2", name: "B" })
+      .catch((e: unknown) => e);
+    expect((missing as Error).message).toBe("RunTask failed: MISSING");
+    expect(hasCode(missing, "FleetCapacity")).toBe(false);
+    const busy = await fleet()
+      .start({ roomId: "r3", name: "C" })
+      .catch((e: unknown) => e);
+    expect(hasCode(busy, "Unavailable")).toBe(true);
+    expect((busy as Error).cause).toBe(throttled);
   });
 
   test("stop sends StopTask for the task in our cluster with the reason", async () => {
@@ -95,7 +109,7 @@ describe("EcsFleet", () => {
       tasks: [
         {
           taskArn: "t1",
-          startedBy: "room:r1",
+          startedBy: "room/r1",
           overrides: {
             containerOverrides: [
               { name: "game", environment: [{ name: "ROOM_NAME", value: "One" }] },

@@ -1,4 +1,4 @@
-import { FleetCapacityError, RoomsError } from "../../../handlers/rooms/errors";
+import { fleetCapacity, isClientError, type RoomsError } from "../../../handlers/rooms/errors";
 import { createRoom } from "../../../handlers/rooms/create-room";
 import { startRoomsTable, type TestTable } from "../../support/dynalite-table";
 import { MemoryFleet } from "../../support/memory-fleet";
@@ -55,7 +55,7 @@ describe("createRoom", () => {
     async (name) => {
       const deps = roomDeps(table);
       const error = await createRoom({ name }, deps).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(RoomsError);
+      expect(isClientError(error)).toBe(true);
       expect((error as RoomsError).status).toBe(400);
       expect((error as RoomsError).message).toMatch(/1 to 32 characters/);
       expect(deps.fleet.started).toHaveLength(0);
@@ -111,7 +111,7 @@ describe("createRoom", () => {
 
   test("a provider capacity failure is a 503 that says so", async () => {
     const deps = roomDeps(table);
-    deps.fleet.failNextStart = new FleetCapacityError("Capacity is unavailable at this time");
+    deps.fleet.failNextStart = fleetCapacity("Capacity is unavailable at this time");
     const error = await createRoom({ name: "Lobby" }, deps).catch((e: unknown) => e);
     expect((error as RoomsError).status).toBe(503);
     expect((error as RoomsError).message).toMatch(/No game server capacity/);
