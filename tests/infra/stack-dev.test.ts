@@ -1,4 +1,5 @@
-import { ofType, runProgram } from "../support/pulumi-program";
+import { ENV_NAMES } from "../../common/env-names";
+import { DEFAULT_VPC_ID, defaultVpcSubnets, ofType, runProgram } from "../support/pulumi-program";
 import {
   arn,
   expectLeastPrivilege,
@@ -36,16 +37,42 @@ test("the security group opens only the game port (UDP 7777), from anywhere", ()
       ipv6CidrBlocks: ["::/0"],
     },
   ]);
-  expect(group.inputs.vpcId).toBe("vpc-default");
+  expect(group.inputs.vpcId).toBe(DEFAULT_VPC_ID);
   expect(ofType(stack.resources, "aws:ec2/securityGroupRule:SecurityGroupRule")).toEqual([]);
 });
 
-test("dev uses the default VPC's default subnets, and creates no NAT gateway or VPC", () => {
-  const env = one(stack.resources, "aws:lambda/function:Function", `${P}-api-create-server`).inputs
-    .environment.variables;
-  expect(env.ROOMS_SUBNET_IDS).toBe("subnet-default-a,subnet-default-b");
-  expect(ofType(stack.resources, "aws:ec2/vpc:Vpc")).toEqual([]);
-  expect(ofType(stack.resources, "aws:ec2/natGateway:NatGateway")).toEqual([]);
+test("dev runs rooms in the default VPC's default subnets (not one its owner added), and declares no network", () => {
+  expect(
+    stack.calls.filter((c) => /getVpc:|getSubnets:/.test(c.token)).map((c) => [c.token, c.args]),
+  ).toEqual([
+    ["aws:ec2/getVpc:getVpc", { default: true }],
+    [
+      "aws:ec2/getSubnets:getSubnets",
+      {
+        filters: [
+          { name: "vpc-id", values: [DEFAULT_VPC_ID] },
+          { name: "default-for-az", values: ["true"] },
+        ],
+      },
+    ],
+  ]);
+  const defaultSubnets = defaultVpcSubnets()
+    .filter((s) => s.defaultForAz)
+    .map((s) => s.id);
+  expect(defaultSubnets).toHaveLength(3);
+  for (const fn of ofType(stack.resources, "aws:lambda/function:Function")) {
+    expect(fn.inputs.environment.variables[ENV_NAMES.subnetIds]).toBe(defaultSubnets.join(","));
+  }
+  // The default VPC is looked up, not wrapped in awsx's DefaultVpc: see RoomsNetwork's comment.
+  for (const type of [
+    "awsx:ec2:Vpc",
+    "awsx:ec2:DefaultVpc",
+    "aws:ec2/vpc:Vpc",
+    "aws:ec2/subnet:Subnet",
+    "aws:ec2/natGateway:NatGateway",
+  ]) {
+    expect(ofType(stack.resources, type)).toEqual([]);
+  }
 });
 
 test("the dev table is not protected", () => {
