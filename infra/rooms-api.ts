@@ -31,6 +31,11 @@ export class RoomsApi extends pulumi.ComponentResource {
   public readonly url: pulumi.Output<string>;
   public readonly apiId: pulumi.Output<string>;
   public readonly functionNames: pulumi.Output<string>[];
+  /** The stage the routes are served from. */
+  public readonly stageName = "$default";
+  public readonly routeKeys: readonly string[] = ROOMS_ROUTES.map((r) => r.routeKey);
+  /** The JSON access log group (one line per request, with its route and status). */
+  public readonly accessLogGroupName: pulumi.Output<string>;
 
   constructor(name: string, args: RoomsApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("godot-rooms:index:RoomsApi", name, {}, opts);
@@ -45,6 +50,9 @@ export class RoomsApi extends pulumi.ComponentResource {
           allowOrigins: [...args.corsOrigins],
           allowMethods: ["GET", "POST", "OPTIONS"],
           allowHeaders: ["content-type", "authorization"],
+          // A browser hides every response header not listed here; an HTML5 client must see
+          // Retry-After on a 503 to back off as told.
+          exposeHeaders: ["retry-after"],
           maxAge: 3600,
         },
       },
@@ -104,16 +112,19 @@ export class RoomsApi extends pulumi.ComponentResource {
       name,
       {
         apiId: api.id,
-        name: "$default",
+        name: this.stageName,
         autoDeploy: true,
         defaultRouteSettings: {
           throttlingRateLimit: args.throttleRate,
           throttlingBurstLimit: args.throttleBurst,
+          // Route-level metrics (ApiId, Stage, Route), which the per-route alarms read.
+          detailedMetricsEnabled: true,
         },
         accessLogSettings: {
           destinationArn: accessLogs.arn,
           format: JSON.stringify({
             requestId: "$context.requestId",
+            apiId: "$context.apiId",
             ip: "$context.identity.sourceIp",
             routeKey: "$context.routeKey",
             status: "$context.status",
@@ -127,6 +138,7 @@ export class RoomsApi extends pulumi.ComponentResource {
     this.url = api.apiEndpoint;
     this.apiId = api.id;
     this.functionNames = routes.map((r) => r.fn.functionName);
+    this.accessLogGroupName = accessLogs.name;
     this.registerOutputs({ url: this.url, apiId: this.apiId });
   }
 }

@@ -31,7 +31,9 @@ export class RoomsTable extends pulumi.ComponentResource {
         ttl: { attributeName: schema.ttlAttribute, enabled: true },
         deletionProtectionEnabled: protectData,
         pointInTimeRecovery: { enabled: protectData },
-        serverSideEncryption: { enabled: true },
+        // No serverSideEncryption block: the table is encrypted at rest with the AWS-owned key,
+        // at no charge. The AWS-managed key (enabled: true) adds KMS request charges and
+        // key-policy audit trails that nothing here needs.
       },
       { parent: this, protect: protectData, retainOnDelete: protectData },
     );

@@ -79,6 +79,8 @@ test("the dev table is not protected", () => {
   const table = one(stack.resources, "aws:dynamodb/table:Table");
   expect(table.inputs.deletionProtectionEnabled).toBe(false);
   expect(table.inputs.pointInTimeRecovery).toEqual({ enabled: false });
+  // Encrypted with the AWS-owned key: no serverSideEncryption block, no KMS charges.
+  expect(table.inputs.serverSideEncryption).toBeUndefined();
   expect(one(stack.resources, "aws:ecr/repository:Repository").inputs).toMatchObject({
     forceDelete: true,
     imageTagMutability: "IMMUTABLE",
@@ -154,8 +156,22 @@ test("routes: each a Lambda proxy integration (payload 2.0), invokable only from
   expect(one(stack.resources, "aws:apigatewayv2/stage:Stage").inputs).toMatchObject({
     name: "$default",
     autoDeploy: true,
-    defaultRouteSettings: { throttlingRateLimit: 10, throttlingBurstLimit: 20 },
+    defaultRouteSettings: {
+      throttlingRateLimit: 10,
+      throttlingBurstLimit: 20,
+      detailedMetricsEnabled: true,
+    },
     accessLogSettings: { destinationArn: arn("logs", `log-group:${P}-api-access`) },
+  });
+});
+
+test("CORS: browsers may call the routes, and read Retry-After on a 503", () => {
+  expect(one(stack.resources, "aws:apigatewayv2/api:Api").inputs.corsConfiguration).toEqual({
+    allowOrigins: ["*"],
+    allowMethods: ["GET", "POST", "OPTIONS"],
+    allowHeaders: ["content-type", "authorization"],
+    exposeHeaders: ["retry-after"],
+    maxAge: 3600,
   });
 });
 
@@ -188,7 +204,7 @@ test("task events: only this cluster's room tasks, retried, then to a dead-lette
   expect(JSON.parse(rule.inputs.eventPattern)).toEqual({
     source: ["aws.ecs"],
     "detail-type": ["ECS Task State Change"],
-    detail: { clusterArn: [CLUSTER_ARN], startedBy: [{ prefix: "room:" }] },
+    detail: { clusterArn: [CLUSTER_ARN], startedBy: [{ prefix: "room/" }, { prefix: "room:" }] },
   });
   expect(
     one(stack.resources, "aws:cloudwatch/eventTarget:EventTarget", `${P}-tasks`).inputs,

@@ -80,9 +80,11 @@ export function expectMonitoring(stack: Stack, prefix: string, maxRooms: number)
     threshold: maxRooms,
     comparisonOperator: "GreaterThanOrEqualToThreshold",
   });
-  const body = JSON.parse(
-    one(resources, "aws:cloudwatch/dashboard:Dashboard").inputs.dashboardBody,
-  );
+  expectUserFacingAlarms(stack, prefix, topicArn);
+  const dashboard = one(resources, "aws:cloudwatch/dashboard:Dashboard");
+  // Unique per copy: dashboard names are account-wide, across regions and projects.
+  expect(dashboard.inputs.dashboardName).toBe(`${prefix}-${prefix}-api-id`);
+  const body = JSON.parse(dashboard.inputs.dashboardBody);
   const metrics = JSON.stringify(body.widgets.map((w: any) => w.properties.metrics));
   for (const expected of [
     ...functions,
@@ -98,4 +100,103 @@ export function expectMonitoring(stack: Stack, prefix: string, maxRooms: number)
     expect(metrics).toContain(expected);
   }
   return { topic };
+}
+
+const routeMetric = (id: string, namespace: string, metricName: string, dimensions: object) => ({
+  id,
+  returnData: false,
+  metric: { namespace, metricName, dimensions, period: 300, stat: "Sum" },
+});
+
+/** Alarms on what users feel: each route's 5xx (not 503) and 503 rates, and failed starts. */
+function expectUserFacingAlarms(stack: Stack, prefix: string, topicArn: string) {
+  const { resources } = stack;
+  const apiId = `${prefix}-api-id`;
+  expect(one(resources, "aws:cloudwatch/logMetricFilter:LogMetricFilter").inputs).toEqual({
+    logGroupName: `${prefix}-api-access`,
+    pattern: '{ $.status = "503" }',
+    metricTransformation: {
+      namespace: "GodotRooms",
+      name: "ApiUnavailable",
+      value: "1",
+      unit: "Count",
+      dimensions: { ApiId: "$.apiId", Route: "$.routeKey" },
+    },
+  });
+  const alarm = (name: string) =>
+    one(resources, "aws:cloudwatch/metricAlarm:MetricAlarm", `${prefix}-${name}`).inputs;
+  const routes = [
+    ["create-server", "POST /create_server"],
+    ["get-servers", "GET /get_servers"],
+    ["stop-server", "POST /stop_server"],
+  ];
+  for (const [id, route] of routes) {
+    const requests = routeMetric("requests", "AWS/ApiGateway", "Count", {
+      ApiId: apiId,
+      Stage: "$default",
+      Route: route,
+    });
+    const errors = routeMetric("errors", "AWS/ApiGateway", "5xx", {
+      ApiId: apiId,
+      Stage: "$default",
+      Route: route,
+    });
+    const unavailable = routeMetric("unavailable", "GodotRooms", "ApiUnavailable", {
+      ApiId: apiId,
+      Route: route,
+    });
+    const rate = (numerator: string) => ({
+      id: "rate",
+      label: "percent of requests",
+      returnData: true,
+      expression: `IF(requests >= 5, 100 * (${numerator}) / requests, 0)`,
+    });
+    expect(alarm(`api-5xx-${id}`)).toEqual({
+      alarmDescription: `${route}: more than 1% of requests failed with a 5xx other than 503`,
+      metricQueries: [
+        requests,
+        errors,
+        unavailable,
+        rate("FILL(errors, 0) - FILL(unavailable, 0)"),
+      ],
+      threshold: 1,
+      comparisonOperator: "GreaterThanThreshold",
+      evaluationPeriods: 1,
+      treatMissingData: "notBreaching",
+      alarmActions: [topicArn],
+      okActions: [topicArn],
+    });
+    expect(alarm(`api-503-${id}`)).toEqual({
+      alarmDescription: `${route}: half or more of requests answered 503 (try again) for 10 minutes`,
+      metricQueries: [requests, unavailable, rate("FILL(unavailable, 0)")],
+      threshold: 50,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      evaluationPeriods: 2,
+      treatMissingData: "notBreaching",
+      alarmActions: [topicArn],
+      okActions: [topicArn],
+    });
+  }
+  const stackName = prefix.replace(/^godot-rooms-/, "");
+  const rejected = (id: string, reason: string) =>
+    routeMetric(id, "GodotRooms", "CreatesRejected", { Stack: stackName, Reason: reason });
+  expect(alarm("failed-starts")).toEqual({
+    alarmDescription: "Rooms failed to start: RunTask failed, or Fargate had no capacity",
+    metricQueries: [
+      rejected("startFailed", "StartFailed"),
+      rejected("noCapacity", "NoFargateCapacity"),
+      {
+        id: "failedStarts",
+        label: "failed starts",
+        returnData: true,
+        expression: "FILL(startFailed, 0) + FILL(noCapacity, 0)",
+      },
+    ],
+    threshold: 0,
+    comparisonOperator: "GreaterThanThreshold",
+    evaluationPeriods: 1,
+    treatMissingData: "notBreaching",
+    alarmActions: [topicArn],
+    okActions: [topicArn],
+  });
 }
