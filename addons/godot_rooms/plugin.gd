@@ -6,14 +6,15 @@ extends EditorPlugin
 
 const AUTOLOAD_NAME := "Rooms"
 const AUTOLOAD_PATH := "res://addons/godot_rooms/rooms.gd"
+const _Client := preload("rooms_client.gd")
 
 
 func _enable_plugin() -> void:
 	add_autoload_singleton(AUTOLOAD_NAME, AUTOLOAD_PATH)
-	var setting := RoomsClient.API_URL_SETTING
+	var setting := _Client.API_URL_SETTING
 	if not ProjectSettings.has_setting(setting):
-		ProjectSettings.set_setting(setting, RoomsClient.DEFAULT_API_URL)
-	ProjectSettings.set_initial_value(setting, RoomsClient.DEFAULT_API_URL)
+		ProjectSettings.set_setting(setting, _Client.DEFAULT_API_URL)
+	ProjectSettings.set_initial_value(setting, _Client.DEFAULT_API_URL)
 	ProjectSettings.add_property_info({"name": setting, "type": TYPE_STRING})
 	ProjectSettings.set_as_basic(setting, true)
 	ProjectSettings.save()

@@ -17,6 +17,11 @@ extends Node
 ## used from then on. Neither is ever printed. The player count is the multiplayer API's peers
 ## unless the game sets it (set_players). Network failures are retried with backoff, never fatal.
 
+# preload, not the global class names: a project run without the editor (--path, or an
+# export made without a class cache) does not know class_name globals.
+const _Adapter := preload("rooms_http_adapter.gd")
+const _Result := preload("rooms_result.gd")
+
 ## The room is being stopped: warn players, save. `reason` is "api", "signal" or "removed".
 signal drain_requested(reason: String)
 ## After each heartbeat, with its result (RoomsResult envelope).
@@ -60,7 +65,7 @@ var _reported := {}
 
 
 func _init() -> void:
-	adapter = RoomsHttpAdapter.new()
+	adapter = _Adapter.new()
 	add_child(adapter)
 	_heartbeat_timer.one_shot = true
 	_heartbeat_timer.timeout.connect(_heartbeat)
@@ -151,7 +156,7 @@ func _heartbeat() -> void:
 		HTTPClient.METHOD_POST, api_url + "/room_heartbeat", headers, JSON.stringify(heartbeat_body()), REQUEST_TIMEOUT
 	)
 	_sending = false
-	var result := RoomsResult.from_response(response)
+	var result := _Result.from_response(response)
 	heartbeat_sent.emit(result)
 	_after_heartbeat(result)
 

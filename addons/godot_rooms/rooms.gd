@@ -7,10 +7,15 @@ extends Node
 ##   var rooms := Rooms.create_client()
 ##   var listed := await rooms.list_rooms()
 
+# preload, not the global class names: a project run without the editor (--path, or an
+# export made without a class cache) does not know class_name globals.
+const _Client := preload("rooms_client.gd")
+const _Sdk := preload("room_server_sdk.gd")
+
 
 ## A client for the room API. `base_url` defaults to the project setting `godot_rooms/api_url`.
-func create_client(base_url := "") -> RoomsClient:
-	var client := RoomsClient.new()
+func create_client(base_url := "") -> _Client:
+	var client := _Client.new()
 	if base_url != "":
 		client.base_url = base_url
 	add_child(client)
@@ -20,7 +25,7 @@ func create_client(base_url := "") -> RoomsClient:
 ## The dedicated-server SDK, reading its settings from the environment the room API gives every
 ## room server (ROOMS_API_URL, ROOM_NAME, ROOM_SECRET, ROOM_HEARTBEAT_SECONDS). Call `ready()` on
 ## it once the server listens.
-func create_server_sdk() -> RoomServerSdk:
-	var sdk := RoomServerSdk.new()
+func create_server_sdk() -> _Sdk:
+	var sdk := _Sdk.new()
 	add_child(sdk)
 	return sdk

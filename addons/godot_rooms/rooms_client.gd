@@ -11,6 +11,12 @@ extends Node
 ## Every call returns {success, message, data, status} (see RoomsResult), never null, never throws.
 ## Keep created.data.ownerToken: only it can stop the room.
 
+# preload, not the global class names: a project run without the editor (--path, or an
+# export made without a class cache) does not know class_name globals.
+const _Adapter := preload("rooms_http_adapter.gd")
+const _Result := preload("rooms_result.gd")
+const _Bridge := preload("rooms_multiplayer_bridge.gd")
+
 ## Emitted by wait_until_running when the room is RUNNING, with the room's `data`.
 signal room_ready(room: Dictionary)
 ## Emitted before each retry, with the HTTP status (0: no answer) and the wait in seconds.
@@ -37,7 +43,7 @@ var adapter: Node
 
 
 func _init() -> void:
-	set_adapter(RoomsHttpAdapter.new())
+	set_adapter(_Adapter.new())
 
 
 func set_adapter(new_adapter: Node) -> void:
@@ -59,7 +65,7 @@ func create_room(name := "", version := "") -> Dictionary:
 
 func get_room(name: String) -> Dictionary:
 	if name == "":
-		return RoomsResult.failure("Give the name of a room.", 0, RoomsResult.INVALID)
+		return _Result.failure("Give the name of a room.", 0, _Result.INVALID)
 	return await _call(HTTPClient.METHOD_GET, "/get_servers", {"server": name})
 
 
@@ -73,7 +79,7 @@ func list_rooms(page := 0, cursor := "", version := "") -> Dictionary:
 
 func stop_room(name: String, owner_token: String) -> Dictionary:
 	if name == "" or owner_token == "":
-		return RoomsResult.failure("Give the room's name and owner token.", 0, RoomsResult.INVALID)
+		return _Result.failure("Give the room's name and owner token.", 0, _Result.INVALID)
 	var headers := PackedStringArray(["Authorization: Bearer " + owner_token])
 	return await _call(HTTPClient.METHOD_POST, "/stop_server", {"server": name}, "", headers)
 
@@ -92,12 +98,12 @@ func wait_until_running(name: String, timeout := 60.0) -> Dictionary:
 			room_ready.emit(room.data)
 			return room
 		if status in ["STOPPING", "DEPROVISIONING", "STOPPED"]:
-			return RoomsResult.failure("The room stopped before it was ready.", 200, RoomsResult.STOPPED)
+			return _Result.failure("The room stopped before it was ready.", 200, _Result.STOPPED)
 		if Time.get_ticks_msec() + int(delay * 1000.0) > deadline:
-			return RoomsResult.failure("The room did not start in time.", room.status, RoomsResult.TIMEOUT)
+			return _Result.failure("The room did not start in time.", room.status, _Result.TIMEOUT)
 		await get_tree().create_timer(delay).timeout
 		delay = minf(delay * 1.5, 5.0)
-	return RoomsResult.failure("unreachable", 0, RoomsResult.TIMEOUT)
+	return _Result.failure("unreachable", 0, _Result.TIMEOUT)
 
 
 ## Creates a room, waits until it runs and connects to it, in one call. On success the result's
@@ -124,7 +130,7 @@ func create_and_connect(
 func connect_to_room(
 	room: Dictionary, timeout := DEFAULT_CONNECT_TIMEOUT, api: MultiplayerAPI = null
 ) -> Dictionary:
-	var made := RoomsMultiplayerBridge.create_peer(room)
+	var made := _Bridge.create_peer(room)
 	if not made.success:
 		return made
 	var peer: MultiplayerPeer = made.peer
@@ -141,10 +147,10 @@ func connect_to_room(
 	peer.close()
 	if target.multiplayer_peer == peer:
 		target.multiplayer_peer = null
-	var failed := RoomsResult.failure(
+	var failed := _Result.failure(
 		"Could not connect to the room at %s:%d." % [room.get("ip", ""), int(room.get("port", 0))],
 		0,
-		RoomsResult.CONNECT
+		_Result.CONNECT
 	)
 	failed["peer"] = null
 	return failed
@@ -163,7 +169,7 @@ func _call(
 	var attempt := 1
 	while true:
 		var response: Dictionary = await adapter.send(method, url, all_headers, body, request_timeout)
-		var result := RoomsResult.from_response(response)
+		var result := _Result.from_response(response)
 		var wait := _retry_wait(method, response, result, delay)
 		if wait < 0.0 or attempt >= max_attempts:
 			return result
@@ -171,7 +177,7 @@ func _call(
 		await get_tree().create_timer(wait).timeout
 		attempt += 1
 		delay = minf(delay * 2.0, max_retry_wait)
-	return RoomsResult.failure("unreachable", 0, RoomsResult.NETWORK)
+	return _Result.failure("unreachable", 0, _Result.NETWORK)
 
 
 ## Seconds to wait before retrying, or -1 for "do not retry" (see max_attempts).

@@ -4,6 +4,10 @@ extends RefCounted
 ## rooms, WebSocket for `tcp` rooms, as the stack's `gameProtocol` says. A room without a
 ## `protocol` field (an older service) is taken as udp, the service's default.
 
+# preload, not the global class names: a project run without the editor (--path, or an
+# export made without a class cache) does not know class_name globals.
+const _Result := preload("rooms_result.gd")
+
 const UDP := "udp"
 const TCP := "tcp"
 
@@ -25,8 +29,8 @@ static func websocket_url(room: Dictionary) -> String:
 ## failure `peer` is null and `error` is "invalid" (no address) or "connect".
 static func create_peer(room: Dictionary) -> Dictionary:
 	if str(room.get("ip", "")) == "" or int(room.get("port", 0)) <= 0:
-		var no_address := RoomsResult.failure(
-			"The room has no address yet: wait until it is RUNNING.", 0, RoomsResult.INVALID
+		var no_address := _Result.failure(
+			"The room has no address yet: wait until it is RUNNING.", 0, _Result.INVALID
 		)
 		no_address["peer"] = null
 		return no_address
@@ -41,7 +45,7 @@ static func create_peer(room: Dictionary) -> Dictionary:
 		error = enet.create_client(str(room.ip), int(room.port))
 		peer = enet
 	if error != OK:
-		var failed := RoomsResult.failure(_cannot_start(room, error), 0, RoomsResult.CONNECT)
+		var failed := _Result.failure(_cannot_start(room, error), 0, _Result.CONNECT)
 		failed["peer"] = null
 		return failed
 	return {

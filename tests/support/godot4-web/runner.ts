@@ -20,6 +20,15 @@ export interface RunResult {
 const ERROR_LINE =
   /SCRIPT ERROR|Parse Error|Aborted\(|RuntimeError|table index is out of bounds|ENGINE START FAILED|unreachable/;
 
+/** Error lines, each with the engine's following "at: ... (res://file:line)" line if there is one. */
+function errorsIn(output: readonly string[]): string[] {
+  return output.flatMap((line, i) => {
+    if (!ERROR_LINE.test(line)) return [];
+    const next = output[i + 1]?.trim() ?? "";
+    return [next.startsWith("at:") ? `${line} ${next}` : line];
+  });
+}
+
 const TYPES: Record<string, string> = {
   ".js": "text/javascript",
   ".wasm": "application/wasm",
@@ -83,7 +92,7 @@ export class Godot4Web {
       return {
         exitCode,
         output,
-        errors: output.filter((line) => ERROR_LINE.test(line)),
+        errors: errorsIn(output),
         timedOut: exitCode === null,
       } satisfies RunResult;
     } finally {
