@@ -27,6 +27,20 @@ export interface FakeEcsEc2Options {
   readonly onCall?: (call: RecordedAwsCall) => void;
   /** Makes RunTask answer with this failure reason instead of a task (e.g. "RESOURCE:CPU"). */
   runTaskFailure?: string;
+  /**
+   * The tasks of the account, by ARN, when endpoints should share one fleet: RunTask adds to it,
+   * StopTask removes from it, and ListTasks and DescribeTasks answer from it.
+   */
+  readonly fleet?: Map<string, FakeTask>;
+  /** Runs before RunTask answers: a test's chance to change the world meanwhile. */
+  beforeRunTask?: () => Promise<void>;
+}
+
+export interface FakeTask {
+  readonly clusterArn: string;
+  readonly family: string;
+  readonly startedBy?: string;
+  readonly overrides?: unknown;
 }
 
 const ECS_TARGET = "AmazonEC2ContainerServiceV20141113.";
@@ -94,12 +108,44 @@ function answerEcs(
       ? Array.from({ length: input.count ?? 1 }, () => options.taskArn ?? newTaskArn(input))
       : undefined;
   record({ service: "ecs", action, body: input, status: 200, ...(taskArns ? { taskArns } : {}) });
-  response.end(JSON.stringify(ecsResult(action, input, taskArns, options.runTaskFailure)));
+  const before = action === "RunTask" ? options.beforeRunTask?.() : undefined;
+  void Promise.resolve(before).then(() => {
+    updateFleet(action, input, taskArns, options.fleet);
+    response.end(
+      JSON.stringify(ecsResult(action, input, taskArns, options.runTaskFailure, options.fleet)),
+    );
+  });
+}
+
+function updateFleet(
+  action: string,
+  input: any,
+  taskArns?: string[],
+  fleet?: Map<string, FakeTask>,
+) {
+  if (!fleet) return;
+  if (action === "StopTask") fleet.delete(input.task);
+  for (const arn of taskArns ?? []) {
+    fleet.set(arn, {
+      clusterArn: arn.replace(":task/", ":cluster/").replace(/\/[^/]+$/, ""),
+      family: String(input.taskDefinition)
+        .replace(/^.*task-definition\//, "")
+        .replace(/:\d+$/, ""),
+      startedBy: input.startedBy,
+      overrides: input.overrides,
+    });
+  }
 }
 
 const KNOWN_ECS_ACTIONS = new Set(["RunTask", "StopTask", "ListTasks", "DescribeTasks"]);
 
-function ecsResult(action: string, input: any, taskArns?: string[], failure?: string) {
+function ecsResult(
+  action: string,
+  input: any,
+  taskArns?: string[],
+  failure?: string,
+  fleet?: Map<string, FakeTask>,
+) {
   switch (action) {
     case "RunTask":
       return failure
@@ -117,9 +163,9 @@ function ecsResult(action: string, input: any, taskArns?: string[], failure?: st
     case "StopTask":
       return { task: { taskArn: input.task, desiredStatus: "STOPPED" } };
     case "ListTasks":
-      return { taskArns: [] };
+      return { taskArns: listedTasks(input, fleet) };
     default:
-      return { tasks: describedTasks(input.tasks), failures: [] };
+      return { tasks: describedTasks(input.tasks, fleet), failures: [] };
   }
 }
 
@@ -168,10 +214,25 @@ function answerEc2(
 
 const escapeXml = (text: string) => text.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/** The fleet's running tasks in the request's cluster (and family); none without a fleet. */
+function listedTasks(input: any, fleet?: Map<string, FakeTask>): string[] {
+  if (!fleet || input.desiredStatus === "STOPPED") return [];
+  return [...fleet.entries()]
+    .filter(([, task]) => !input.cluster || sameClusterAs(task.clusterArn, input.cluster))
+    .filter(([, task]) => !input.family || task.family === input.family)
+    .map(([arn]) => arn);
+}
+
+const sameClusterAs = (clusterArn: string, cluster: string) =>
+  clusterArn === cluster || clusterArn.endsWith(`:cluster/${cluster}`);
+
 /** Each task asked for, RUNNING with an attached ENI (`eni-` and 17 hex digits, as EC2 names them). */
-function describedTasks(taskArns: string[]) {
+function describedTasks(taskArns: string[], fleet?: Map<string, FakeTask>) {
   return taskArns.map((arn, i) => ({
     taskArn: arn,
+    ...(fleet?.get(arn)
+      ? { startedBy: fleet.get(arn)!.startedBy, overrides: fleet.get(arn)!.overrides }
+      : {}),
     lastStatus: "RUNNING",
     attachments: [
       {
