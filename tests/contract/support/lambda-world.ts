@@ -1,0 +1,171 @@
+import { DeleteItemCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ENV_NAMES } from "../../../common/env-names";
+import { DynamoDbRoomStore } from "../../../handlers/aws/dynamodb-room-store";
+import type { RoomRecord } from "../../../handlers/rooms/room";
+import { startRoomsTable, type TestTable } from "../../support/dynalite-table";
+import { ecsWorldOf } from "../../support/fake-ecs-ec2-validation";
+import { ofType, type RecordedResource, runProgram } from "../../support/pulumi-program";
+import { taskEvent } from "../../support/task-events";
+import { CONTRACT_MAX_ROOMS, type ContractTarget } from "../target";
+import { type DynamoProxy, startDynamoProxy } from "./dynamodb-proxy";
+import { type EcsWorldServer, startEcsWorld } from "./ecs-world";
+
+export const PUBLIC_IP = "203.0.113.77";
+
+/** The functions of the dev stack, by the role they play. */
+export const FUNCTIONS = {
+  create: "api-create-server",
+  get: "api-get-servers",
+  stop: "api-stop-server",
+  events: "tasks",
+  reconciler: "tasks-reconciler",
+} as const;
+export type FunctionRole = keyof typeof FUNCTIONS;
+
+/** What the Lambda targets share: the dev stack under mocks, its table, a stateful ECS/EC2. */
+export interface LambdaWorld {
+  readonly stack: Awaited<ReturnType<typeof runProgram>>;
+  readonly table: TestTable;
+  readonly dynamo: DynamoProxy;
+  readonly ecs: EcsWorldServer;
+  readonly store: DynamoDbRoomStore;
+  readonly workDir: string;
+  fn(role: FunctionRole): RecordedResource;
+  /** The environment the program sets on the function, pointed at the local endpoints. */
+  envOf(role: FunctionRole): Record<string, string>;
+  close(): Promise<void>;
+}
+
+const ROUTE_ROLES: Record<string, FunctionRole> = {
+  "/create_server": "create",
+  "/get_servers": "get",
+  "/stop_server": "stop",
+};
+
+/** Which function serves a path, as the HTTP API's routes say; undefined for no route. */
+export function roleOfPath(path: string): FunctionRole | undefined {
+  return ROUTE_ROLES[path];
+}
+
+// The program runs once per test file: Pulumi's mocks and the program's modules are per process.
+let program: ReturnType<typeof runProgram> | undefined;
+
+export async function startLambdaWorld(): Promise<LambdaWorld> {
+  program ??= runProgram("dev");
+  const stack = await program;
+  const functions = ofType(stack.resources, "aws:lambda/function:Function");
+  const fn = (role: FunctionRole) => {
+    const found = functions.find((f) => f.name === `godot-rooms-dev-${FUNCTIONS[role]}`);
+    if (!found) throw new Error(`the dev stack has no ${FUNCTIONS[role]} function`);
+    return found;
+  };
+  const tableName = fn("create").inputs.environment.variables[ENV_NAMES.tableName];
+  const table = await startRoomsTable(tableName);
+  const dynamo = await startDynamoProxy(table.endpoint);
+  const ecs = await startEcsWorld(ecsWorldOf(stack.resources), PUBLIC_IP);
+  const workDir = mkdtempSync(join(tmpdir(), "godot-rooms-contract-"));
+  const envOf = (role: FunctionRole): Record<string, string> => {
+    const variables: Record<string, string> = fn(role).inputs.environment.variables;
+    if (variables[ENV_NAMES.maxRooms] !== undefined)
+      expect(Number(variables[ENV_NAMES.maxRooms])).toBe(CONTRACT_MAX_ROOMS);
+    return {
+      ...variables,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpointFor(role),
+      AWS_ENDPOINT_URL_ECS: ecs.endpointFor(role),
+      AWS_ENDPOINT_URL_EC2: ecs.endpointFor(role),
+    };
+  };
+  return {
+    stack,
+    table,
+    dynamo,
+    ecs,
+    store: new DynamoDbRoomStore(table.db, tableName),
+    workDir,
+    fn,
+    envOf,
+    async close() {
+      await dynamo.close();
+      await ecs.close();
+      await table.close();
+      rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The parts of a target that read and reset the world directly, whatever runs the code. */
+export function worldAccess(world: LambdaWorld) {
+  const tasksOf = (name: string) =>
+    world.ecs.tasks.filter((task) => JSON.stringify(task.overrides).includes(`"value":"${name}"`));
+  const eventOf = (name: string, lastStatus: string, stopped: boolean) => {
+    const task = tasksOf(name).find((t) => t.stopped === stopped);
+    if (!task) throw new Error(`no ${stopped ? "stopped" : "running"} task for room ${name}`);
+    const roomId = (task.startedBy ?? "").replace(/^room\//, "");
+    return taskEvent({
+      taskArn: task.taskArn,
+      roomId,
+      roomName: name,
+      lastStatus,
+      version: stopped ? 5 : 3,
+      ...(stopped ? { stopCode: "UserInitiated" } : {}),
+    });
+  };
+  return {
+    rows: () => world.store.scanAll(),
+    slotCount: () => world.store.slotCount(),
+    async activeServers() {
+      return world.ecs.active().map((task) => ({
+        serverId: task.taskArn,
+        roomId: (task.startedBy ?? "").replace(/^room\//, ""),
+      }));
+    },
+    async reset() {
+      world.ecs.reset();
+      world.dynamo.faults.length = 0;
+      const { Items } = await world.table.raw.send(
+        new ScanCommand({ TableName: world.table.tableName }),
+      );
+      for (const item of Items ?? []) {
+        await world.table.raw.send(
+          new DeleteItemCommand({ TableName: world.table.tableName, Key: { pk: item.pk } }),
+        );
+      }
+    },
+    async seed(record: RoomRecord) {
+      await world.store.reserve(record);
+      await world.store.acquireSlot(CONTRACT_MAX_ROOMS);
+    },
+    /** The RUNNING event ECS sends for the room's running task. */
+    runningEventOf: (name: string) => eventOf(name, "RUNNING", false),
+    /** The STOPPED event ECS sends once the room's stopped task is gone. */
+    stoppedEventOf: (name: string) => eventOf(name, "STOPPED", true),
+    faults: {
+      failNextRunTask(reason: string) {
+        world.ecs.faults.runTaskFailure = reason;
+      },
+      throttleNextRunTask() {
+        world.ecs.faults.runTaskThrottled = true;
+      },
+      failNextServerRecord() {
+        world.dynamo.faults.push({
+          action: "UpdateItem",
+          when: (input) => input?.UpdateExpression === "SET serverId = :sid",
+          status: 500,
+          type: "InternalServerError",
+        });
+      },
+      throttleNextSlot() {
+        world.dynamo.faults.push({
+          action: "UpdateItem",
+          when: (input) =>
+            input?.Key?.pk?.S === "meta#capacity" && input?.UpdateExpression === "ADD slots :one",
+          status: 400,
+          type: "ThrottlingException",
+        });
+      },
+    } satisfies ContractTarget["faults"],
+  };
+}

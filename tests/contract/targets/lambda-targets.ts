@@ -1,0 +1,134 @@
+import { writeArchive } from "../../support/lambda-archive";
+import { httpEvent } from "../../support/http-events";
+import {
+  createServerFactory,
+  getServersFactory,
+  reconcilerFactory,
+  stopServerFactory,
+  taskEventsFactory,
+} from "../../../handlers/lambdas";
+import { type ArchiveHost, startArchiveHost } from "../support/archive-host";
+import {
+  FUNCTIONS,
+  type FunctionRole,
+  type LambdaWorld,
+  PUBLIC_IP,
+  roleOfPath,
+  startLambdaWorld,
+  worldAccess,
+} from "../support/lambda-world";
+import type { Answer, ContractTarget, RequestOptions } from "../target";
+import { join } from "node:path";
+
+type Invoke = (event: unknown) => Promise<any>;
+
+const FACTORIES: Record<
+  FunctionRole,
+  () => (event: unknown, context?: object) => Promise<unknown>
+> = {
+  create: createServerFactory,
+  get: getServersFactory,
+  stop: stopServerFactory,
+  events: taskEventsFactory,
+  reconciler: reconcilerFactory,
+};
+
+/**
+ * Target 1: the same handler factories the archives are serialized from, called in this process
+ * with the function's environment: the TypeScript as written, the adapters and SDK included.
+ */
+export async function inProcessTarget(): Promise<ContractTarget> {
+  const world = await startLambdaWorld();
+  // The SDK reads region, credentials and endpoints when a request is made, so these stay set
+  // while the target runs; each factory reads the stack's settings from its own function's
+  // environment when it is called, as at a cold start.
+  const saved = process.env;
+  process.env = {
+    ...saved,
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+    AWS_MAX_ATTEMPTS: "1",
+    AWS_ENDPOINT_URL_DYNAMODB: world.dynamo.endpointFor("in-process"),
+    AWS_ENDPOINT_URL_ECS: world.ecs.endpointFor("in-process"),
+    AWS_ENDPOINT_URL_EC2: world.ecs.endpointFor("in-process"),
+  };
+  const common = process.env;
+  const handlers = {} as Record<FunctionRole, Invoke>;
+  for (const role of Object.keys(FUNCTIONS) as FunctionRole[]) {
+    const { AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_ECS, AWS_ENDPOINT_URL_EC2, ...own } =
+      world.envOf(role);
+    void [AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_ECS, AWS_ENDPOINT_URL_EC2];
+    process.env = { ...common, ...own };
+    const handler = FACTORIES[role]();
+    handlers[role] = (event) => handler(event, { awsRequestId: "in-process" });
+  }
+  process.env = common;
+  return lambdaTarget("in-process", world, handlers, async () => {
+    process.env = saved;
+  });
+}
+
+/**
+ * Target 2: each function's uploaded `__index.js`, from the program under mocks, loaded once in
+ * a fresh Node process that serves every invocation (a warm Lambda), with the environment the
+ * program sets and the SDK from a folder that holds only what the Lambda runtime provides.
+ */
+export async function archivesTarget(): Promise<ContractTarget> {
+  const world = await startLambdaWorld();
+  const hosts: ArchiveHost[] = [];
+  const handlers = {} as Record<FunctionRole, Invoke>;
+  for (const role of Object.keys(FUNCTIONS) as FunctionRole[]) {
+    const index = await writeArchive(world.fn(role), join(world.workDir, role));
+    const host = startArchiveHost(index, world.envOf(role));
+    hosts.push(host);
+    handlers[role] = async (event) => {
+      const invocation = await host.invoke(event);
+      if (invocation.thrown) throw new Error(`${role} threw: ${invocation.thrown}`);
+      return invocation.result;
+    };
+  }
+  return lambdaTarget("archives", world, handlers, async () => {
+    await Promise.all(hosts.map((host) => host.close()));
+  });
+}
+
+function lambdaTarget(
+  name: "in-process" | "archives",
+  world: LambdaWorld,
+  handlers: Record<FunctionRole, Invoke>,
+  stopHandlers: () => Promise<void>,
+): ContractTarget {
+  const access = worldAccess(world);
+  return {
+    name,
+    expectedIp: PUBLIC_IP,
+    async request(method: string, path: string, options: RequestOptions = {}): Promise<Answer> {
+      const role = roleOfPath(path);
+      // API Gateway answers an unknown route itself, before any function runs.
+      if (!role) return { status: 404, headers: {}, body: { message: "Not Found" } };
+      const result = await handlers[role](httpEvent(method, path, options));
+      if (result.statusCode === 500) console.log(name, "answered 500", result.body);
+      return { status: result.statusCode, headers: result.headers, body: JSON.parse(result.body) };
+    },
+    async bringUp(room: string) {
+      await handlers.events(access.runningEventOf(room));
+    },
+    async settleStopped(room: string) {
+      await handlers.events(access.stoppedEventOf(room));
+    },
+    rows: access.rows,
+    slotCount: access.slotCount,
+    activeServers: access.activeServers,
+    reset: access.reset,
+    seed: access.seed,
+    faults: access.faults,
+    events: { send: (event) => handlers.events(event) },
+    reconcile: () =>
+      handlers.reconciler({ source: "aws.events", "detail-type": "Scheduled Event" }),
+    async close() {
+      await stopHandlers();
+      await world.close();
+    },
+  };
+}
