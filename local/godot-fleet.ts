@@ -3,6 +3,10 @@ import { randomBytes } from "node:crypto";
 import { STARTED_BY_PREFIX, ROOM_NAME_ENV } from "../common/env-names";
 import type { Fleet, FleetServer, Logger, ServerAddress, ServerStart } from "../handlers/ports";
 import type { GodotBinary } from "./godot-binary";
+import { type GameProtocol, portBound, type ReadinessProbe } from "./port-readiness";
+import { serverCommand } from "./server-command";
+import { describeExit, type StopIntent } from "./server-exit";
+import type { ServerPidFiles } from "./server-pids";
 
 export interface GodotFleetOptions {
   readonly godot: GodotBinary;
@@ -10,10 +14,19 @@ export interface GodotFleetOptions {
   readonly projectPath: string;
   /** A game pack to run instead. */
   readonly packPath?: string;
+  readonly protocol: GameProtocol;
+  /** "127.0.0.1" keeps rooms on this machine; "*" (--public) listens on every interface. */
+  readonly bindAddress: string;
   readonly emptyServerTimeoutSeconds: number;
-  /** A server that has not said it is listening after this long has failed to start. */
+  /** A server whose port is not bound after this long has failed to start. */
   readonly startTimeoutSeconds: number;
   readonly allocatePort: () => Promise<number>;
+  /** Command prefix that ties each server's life to ours (setpriv), or []. */
+  readonly launchPrefix: readonly string[];
+  /** Pid files, with --data-dir, so a later start can stop servers that outlived a crash. */
+  readonly pidFiles?: ServerPidFiles;
+  /** When a server counts as RUNNING. Default: its port is bound. */
+  readonly isReady?: (probe: ReadinessProbe) => boolean;
   /** Receives each task state change, in the ECS event shape. */
   readonly onTaskStateChange: (event: Record<string, unknown>) => void;
   readonly log: Logger;
@@ -26,14 +39,18 @@ interface LocalServer {
   readonly port: number;
   readonly process: ChildProcess;
   version: number;
-  players: number;
-  listening: boolean;
+  running: boolean;
   stopped: boolean;
+  intent?: StopIntent;
+  /** The last lines the server printed, bounded. */
   readonly output: string[];
 }
 
+const READINESS_POLL_MS = 100;
+const OUTPUT_LINES = 40;
+
 /**
- * The fleet port for local mode: each room is a real Godot server process on 127.0.0.1.
+ * The fleet port for local mode: each room is a real Godot server process on this machine.
  * It reports state changes as ECS "Task State Change" events, so the same use case applies them.
  */
 export class GodotFleet implements Fleet {
@@ -44,18 +61,16 @@ export class GodotFleet implements Fleet {
   async start(request: ServerStart): Promise<string> {
     const port = await this.options.allocatePort();
     const serverId = `local:task/${randomBytes(8).toString("hex")}`;
-    const target = this.options.packPath
-      ? ["--main-pack", this.options.packPath]
-      : ["--path", this.options.projectPath];
-    const args = [
-      ...(this.options.godot.major === 4 ? ["--headless"] : []),
-      ...target,
-      `--port=${port}`,
-      `--empty-server-timeout=${this.options.emptyServerTimeoutSeconds}`,
-    ];
-    const child = spawn(this.options.godot.path, args, {
+    const { command, args } = serverCommand({
+      ...this.options,
+      port,
+      prefix: this.options.launchPrefix,
+    });
+    // Its own process group: Ctrl-C in the terminal reaches local mode, which stops rooms itself.
+    const child = spawn(command, args, {
       env: { ...process.env, [ROOM_NAME_ENV]: request.name },
       stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
     });
     const server: LocalServer = {
       serverId,
@@ -64,32 +79,24 @@ export class GodotFleet implements Fleet {
       port,
       process: child,
       version: 0,
-      players: 0,
-      listening: false,
+      running: false,
       stopped: false,
       output: [],
     };
     this.servers.set(serverId, server);
+    if (child.pid) this.options.pidFiles?.write(serverId, child.pid, request.name);
     this.watch(server);
     this.options.log.info("room server starting", { room: request.name, port });
     setImmediate(() => this.emit(server, "PENDING"));
-    // Godot given a broken pack does not exit: it idles without a scene. Treat silence as failure.
-    setTimeout(() => {
-      if (server.listening || server.stopped) return;
-      this.options.log.warn("room server did not start listening; stopping it", {
-        room: request.name,
-        port,
-      });
-      server.process.kill("SIGKILL");
-    }, this.options.startTimeoutSeconds * 1000).unref();
+    this.awaitReadiness(server, Date.now() + this.options.startTimeoutSeconds * 1000);
     return serverId;
   }
 
   async stop(serverId: string, reason: string): Promise<void> {
     const server = this.servers.get(serverId);
     if (!server || server.stopped) return;
-    this.options.log.info("stopping room server", { room: server.name, reason });
-    server.process.kill("SIGTERM");
+    server.intent ??= { kind: "requested", reason };
+    this.terminate(server);
   }
 
   async listActive(): Promise<FleetServer[]> {
@@ -110,9 +117,10 @@ export class GodotFleet implements Fleet {
       alive.map(
         (s) =>
           new Promise<void>((resolve) => {
+            if (s.stopped) return resolve();
             s.process.once("exit", () => resolve());
-            s.process.kill("SIGTERM");
-            setTimeout(() => s.process.kill("SIGKILL"), 3000).unref();
+            s.intent ??= { kind: "shutdown" };
+            this.terminate(s);
           }),
       ),
     );
@@ -124,37 +132,80 @@ export class GodotFleet implements Fleet {
       .map((s) => s.process.pid as number);
   }
 
+  private terminate(server: LocalServer) {
+    server.process.kill("SIGTERM");
+    setTimeout(() => server.stopped || server.process.kill("SIGKILL"), 3000).unref();
+  }
+
+  /** Polls until the server is ready; one that is not by the deadline is killed as failed. */
+  private awaitReadiness(server: LocalServer, deadline: number) {
+    const isReady = this.options.isReady ?? portBound;
+    const check = () => {
+      if (server.stopped || server.intent) return;
+      const pid = server.process.pid;
+      if (pid && isReady({ pid, port: server.port, protocol: this.options.protocol })) {
+        server.running = true;
+        this.emit(server, "RUNNING");
+        return;
+      }
+      if (Date.now() >= deadline) {
+        server.intent = { kind: "start-timeout", seconds: this.options.startTimeoutSeconds };
+        server.process.kill("SIGKILL");
+        return;
+      }
+      setTimeout(check, READINESS_POLL_MS).unref();
+    };
+    setTimeout(check, READINESS_POLL_MS).unref();
+  }
+
   private watch(server: LocalServer) {
     let buffer = "";
+    const keep = (line: string) => {
+      server.output.push(line);
+      if (server.output.length > OUTPUT_LINES) server.output.shift();
+    };
     server.process.stdout!.on("data", (chunk: Buffer) => {
       buffer += chunk.toString("utf8");
       const lines = buffer.split("\n");
       buffer = lines.pop() ?? "";
-      for (const line of lines) this.onLine(server, line);
+      for (const line of lines) this.onLine(server, line, keep);
     });
     server.process.stderr!.on("data", (chunk: Buffer) =>
-      server.output.push(chunk.toString("utf8")),
+      chunk.toString("utf8").split("\n").filter(Boolean).forEach(keep),
     );
-    server.process.on("error", (error) => server.output.push(String(error)));
-    server.process.on("exit", (code, signal) => {
-      server.stopped = true;
-      const why =
-        code === 0
-          ? "exited"
-          : `failed (${code === null ? `killed by ${signal}` : `exit ${code}`})`;
-      const tail =
-        code === 0 ? {} : { output: server.output.join("").split("\n").slice(-8).join("\n") };
-      this.options.log[code === 0 ? "info" : "warn"](`room server ${why}`, {
-        room: server.name,
-        port: server.port,
-        ...tail,
-      });
-      this.emit(server, "STOPPED", code === 0 ? "EssentialContainerExited" : "TaskFailedToStart");
+    server.process.on("error", (error) => {
+      keep(String(error));
+      // A server that could not be spawned at all never emits "exit".
+      if (server.process.pid === undefined) this.onExit(server, null, null);
     });
+    server.process.on("exit", (code, signal) => this.onExit(server, code, signal));
   }
 
-  private onLine(server: LocalServer, line: string) {
-    server.output.push(`${line}\n`);
+  private onExit(server: LocalServer, code: number | null, signal: NodeJS.Signals | null) {
+    if (server.stopped) return;
+    server.stopped = true;
+    this.servers.delete(server.serverId);
+    this.options.pidFiles?.remove(server.serverId);
+    const exit = describeExit({
+      code,
+      signal,
+      intent: server.intent,
+      wasRunning: server.running,
+      port: server.port,
+      protocol: this.options.protocol,
+      lastOutput: server.output.filter((l) => l.trim()).at(-1),
+    });
+    this.options.log[exit.level](exit.message, {
+      room: server.name,
+      port: server.port,
+      stopCode: exit.stopCode,
+      ...(exit.withOutput ? { output: server.output.slice(-8).join("\n") } : {}),
+    });
+    this.emit(server, "STOPPED", { stopCode: exit.stopCode, stoppedReason: exit.stoppedReason });
+  }
+
+  private onLine(server: LocalServer, line: string, keep: (line: string) => void) {
+    keep(line);
     if (!line.startsWith("{")) return;
     let entry: { event?: string; players?: number };
     try {
@@ -162,15 +213,10 @@ export class GodotFleet implements Fleet {
     } catch {
       return;
     }
-    if (entry.event === "listening") {
-      server.listening = true;
-      this.emit(server, "RUNNING");
-    }
     if (
       (entry.event === "player joined" || entry.event === "player left") &&
       typeof entry.players === "number"
     ) {
-      server.players = entry.players;
       this.options.log.info(entry.event, {
         room: server.name,
         port: server.port,
@@ -181,7 +227,7 @@ export class GodotFleet implements Fleet {
       this.options.log.info("room server idle; shutting down", { room: server.name });
   }
 
-  private emit(server: LocalServer, lastStatus: string, stopCode?: string) {
+  private emit(server: LocalServer, lastStatus: string, stop?: Record<string, string>) {
     server.version += 1;
     this.options.onTaskStateChange({
       "detail-type": "ECS Task State Change",
@@ -198,7 +244,7 @@ export class GodotFleet implements Fleet {
             { name: "game", environment: [{ name: ROOM_NAME_ENV, value: server.name }] },
           ],
         },
-        ...(stopCode ? { stopCode } : {}),
+        ...(stop ?? {}),
       },
     });
   }

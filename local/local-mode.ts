@@ -1,34 +1,36 @@
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
-import { createTableRequest } from "../common/rooms-table-schema";
-import { DynamoDbRoomStore } from "../handlers/aws/dynamodb-room-store";
-import { handleRoomsApi } from "../handlers/http/http-handler";
 import type { Logger, RoomDeps } from "../handlers/ports";
-import { applyTaskStateChange } from "../handlers/rooms/apply-task-state-change";
 import { reconcileRooms } from "../handlers/rooms/reconcile-rooms";
 import { findGodot } from "./godot-binary";
-import { GodotFleet } from "./godot-fleet";
-import { toHttpApiEvent } from "./http-event";
-import { freeLocalPort } from "./ports";
+import type { GameProtocol } from "./port-readiness";
+import { serveRoomsApi } from "./request-handler";
+import { startRoomSystem } from "./room-system";
+import { ServerPidFiles } from "./server-pids";
+import { StoppedRooms } from "./stopped-rooms";
 
-// dynalite ships no types.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const dynalite = require("dynalite") as (options: Record<string, unknown>) => Server;
+export { REFERENCE_SERVER } from "./room-system";
 
 export interface LocalModeOptions {
   readonly port: number;
   readonly godot?: string;
   readonly packPath?: string;
-  /** Keep rooms in this folder instead of memory. */
+  /** Keep rooms (and room server pid files) in this folder instead of memory. */
   readonly dataDir?: string;
   readonly maxRooms: number;
   readonly emptyServerTimeoutSeconds: number;
   /** Default: 20 seconds. */
   readonly startTimeoutSeconds?: number;
   readonly reconcileSeconds: number;
+  /** Default: udp (ENet); tcp runs WebSocket rooms. */
+  readonly protocol?: GameProtocol;
+  /** Default: false, so room servers listen on 127.0.0.1 only. */
+  readonly public?: boolean;
+  /** Browser origins allowed to call the API. Default: none. */
+  readonly corsOrigins?: readonly string[];
+  /** Defaults: 30 seconds for a whole request, 10 for its headers. */
+  readonly requestTimeoutSeconds?: number;
+  readonly headersTimeoutSeconds?: number;
   readonly log: Logger;
 }
 
@@ -41,90 +43,73 @@ export class PortInUseError extends Error {
   }
 }
 
-const TABLE = "godot-rooms-local";
-export const REFERENCE_SERVER = join(__dirname, "..", "godot-image", "game", "reference-server");
-
 /** The whole room system on one machine: the same HTTP layer and use cases, dynalite, real Godot servers. */
 export async function startLocalMode(options: LocalModeOptions) {
   const godot = findGodot(options.godot);
-  const api = createServer();
+  const requestTimeout = (options.requestTimeoutSeconds ?? 30) * 1000;
+  const api = createServer({
+    requestTimeout,
+    headersTimeout: Math.min((options.headersTimeoutSeconds ?? 10) * 1000, requestTimeout),
+    // Node checks both timeouts on this period; its default (30 s) is too coarse.
+    connectionsCheckingInterval: 250,
+  });
   await listen(api, options.port);
-  const db = dynalite({
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-    ...(options.dataDir ? { path: options.dataDir } : {}),
-  });
-  await listen(db, 0);
-  const raw = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${(db.address() as AddressInfo).port}`,
-    region: "local",
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
-  });
-  await raw.send(new CreateTableCommand(createTableRequest(TABLE))).catch((error: Error) => {
-    if (error.name !== "ResourceInUseException") throw error;
-  });
-  let applying = Promise.resolve();
-  const fleet = new GodotFleet({
+  const stoppedRooms = new StoppedRooms();
+  const pidFiles = options.dataDir ? new ServerPidFiles(options.dataDir) : undefined;
+  const system = await startRoomSystem({
+    ...options,
     godot,
-    projectPath: REFERENCE_SERVER,
-    packPath: options.packPath,
-    emptyServerTimeoutSeconds: options.emptyServerTimeoutSeconds,
+    pidFiles,
     startTimeoutSeconds: options.startTimeoutSeconds ?? 20,
-    allocatePort: freeLocalPort,
-    // Applied one at a time, in the order the fleet saw them.
-    onTaskStateChange: (event) => {
-      applying = applying.then(() =>
-        applyTaskStateChange(event, deps).then(
-          () => undefined,
-          (e: Error) => options.log.error("state change failed", { error: e.message }),
-        ),
-      );
-    },
+    protocol: options.protocol ?? "udp",
+    bindAddress: options.public ? "*" : "127.0.0.1",
+    stoppedRooms,
+  }).catch(async (error: unknown) => {
+    await new Promise((resolve) => api.close(resolve));
+    throw error;
+  });
+  // Requests wait until an earlier run's servers are stopped and its rooms reconciled.
+  let ready!: () => void;
+  serveRoomsApi(api, {
+    deps: system.deps,
+    corsOrigins: new Set(options.corsOrigins ?? []),
+    stoppedRooms,
+    ready: new Promise<void>((resolve) => (ready = resolve)),
     log: options.log,
   });
-  const deps: RoomDeps = {
-    store: new DynamoDbRoomStore(
-      DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } }),
-      TABLE,
-    ),
-    fleet,
-    settings: {
-      maxRooms: options.maxRooms,
-      gamePort: 0,
-      stuckAfterSeconds: 120,
-      provisioningTtlSeconds: 3600,
-      runningTtlSeconds: 86_400,
-    },
-    log: options.log,
-    now: () => new Date(),
-  };
-  api.on("request", (request, response) => {
-    void toHttpApiEvent(request)
-      .then((event) => handleRoomsApi(event, deps))
-      .then((result) => response.writeHead(result.statusCode, result.headers).end(result.body));
-  });
+  await cleanUpEarlierRun(pidFiles, system.deps, options.log);
+  ready();
   const timer = setInterval(() => {
-    reconcileRooms(deps).catch((e: Error) =>
+    reconcileRooms(system.deps).catch((e: Error) =>
       options.log.error("reconcile failed", { error: e.message }),
     );
   }, options.reconcileSeconds * 1000);
-  const url = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
   return {
-    url,
+    url: `http://127.0.0.1:${(api.address() as AddressInfo).port}`,
     godot,
-    fleet,
-    deps,
+    fleet: system.fleet,
+    deps: system.deps,
     async stop() {
       clearInterval(timer);
-      await new Promise<void>((resolve) => api.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => api.close(() => resolve()));
       api.closeAllConnections();
-      await fleet.stopAll();
-      await applying;
-      raw.destroy();
-      await new Promise<void>((resolve) => db.close(() => resolve()));
+      await closed;
+      await system.close();
     },
   };
+}
+
+/** Servers of a crashed run are stopped and its rooms removed before the first request. */
+async function cleanUpEarlierRun(
+  pidFiles: ServerPidFiles | undefined,
+  deps: RoomDeps,
+  log: Logger,
+): Promise<void> {
+  const stopped = (await pidFiles?.stopLeftovers()) ?? [];
+  if (stopped.length > 0)
+    log.warn("stopped room servers left running by an earlier run", { rooms: stopped });
+  // No server of this run exists yet, so every room in the table is stale.
+  if ((await deps.store.scanAll()).length > 0) await reconcileRooms(deps);
 }
 
 function listen(server: Server, port: number): Promise<void> {

@@ -1,14 +1,15 @@
 /**
  * `npm start`: the room service on this machine. Same routes and envelope as the deployed API,
- * rooms in an embedded dynalite, each room a real Godot server process.
- *
- *   npm start -- [--port 8080] [--godot /path/to/godot] [--pack game.pck] [--data-dir .local-data]
- *                [--max-rooms 10] [--empty-timeout 300]
+ * rooms in an embedded dynalite, each room a real Godot server process. Flags: see README.
  */
 import { parseArgs } from "node:util";
 import { jsonLogger } from "../handlers/aws/json-logger";
 import type { Logger } from "../handlers/ports";
+import { parseCorsOrigin } from "./cors";
 import { startLocalMode } from "./local-mode";
+import { surviveClosedOutput } from "./safe-output";
+
+surviveClosedOutput();
 
 const { values } = parseArgs({
   options: {
@@ -18,6 +19,11 @@ const { values } = parseArgs({
     "data-dir": { type: "string" },
     "max-rooms": { type: "string", default: "10" },
     "empty-timeout": { type: "string", default: "300" },
+    protocol: { type: "string", default: "udp" },
+    public: { type: "boolean", default: false },
+    "cors-origin": { type: "string", multiple: true, default: [] },
+    "request-timeout": { type: "string", default: "30" },
+    "headers-timeout": { type: "string", default: "10" },
     json: { type: "boolean", default: false },
   },
 });
@@ -36,20 +42,42 @@ function consoleLogger(): Logger {
   return { info: write("info"), warn: write("warn"), error: write("error") };
 }
 
+function whole(flag: string, min: number, max: number): number {
+  const value = Number(values[flag as keyof typeof values]);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new Error(`--${flag} must be a whole number from ${min} to ${max}.`);
+  return value;
+}
+
+function protocol(): "udp" | "tcp" {
+  if (values.protocol === "udp" || values.protocol === "tcp") return values.protocol;
+  throw new Error("--protocol must be udp (ENet) or tcp (WebSocket).");
+}
+
 async function main() {
   const log = consoleLogger();
+  const requestTimeout = whole("request-timeout", 1, 3600);
+  const headersTimeout = whole("headers-timeout", 1, 3600);
+  if (headersTimeout > requestTimeout)
+    throw new Error("--headers-timeout must not be longer than --request-timeout.");
   const local = await startLocalMode({
-    port: Number(values.port),
+    port: whole("port", 0, 65535),
     godot: values.godot,
     packPath: values.pack,
     dataDir: values["data-dir"],
-    maxRooms: Number(values["max-rooms"]),
-    emptyServerTimeoutSeconds: Number(values["empty-timeout"]),
+    maxRooms: whole("max-rooms", 1, 1000),
+    emptyServerTimeoutSeconds: whole("empty-timeout", 1, 86_400),
     reconcileSeconds: 30,
+    protocol: protocol(),
+    public: values.public,
+    corsOrigins: values["cors-origin"].map(parseCorsOrigin),
+    requestTimeoutSeconds: requestTimeout,
+    headersTimeoutSeconds: headersTimeout,
     log,
   });
   log.info(`godot-rooms local mode listening on ${local.url}`, {
     godot: `${local.godot.path} (${local.godot.version})`,
+    rooms: values.public ? "on every interface (--public)" : "on 127.0.0.1",
   });
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -59,8 +87,9 @@ async function main() {
     await local.stop();
     process.exit(0);
   };
-  process.on("SIGINT", () => void shutdown("SIGINT"));
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  // SIGHUP: the terminal was closed.
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const)
+    process.on(signal, () => void shutdown(signal));
 }
 
 main().catch((error: Error) => {

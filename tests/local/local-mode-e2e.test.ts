@@ -74,9 +74,21 @@ test("a real Godot client creates a room, waits for RUNNING, joins over ENet, le
     const response = await fetch(`${local!.url}/get_servers?server=E2E%20Room`);
     return response.status === 404 ? response.json() : undefined;
   }, 40_000);
-  expect(gone).toEqual({ success: false, message: 'No room is named "E2E Room".', data: [] });
+  // For a short while the 404 says why the room went away.
+  expect(gone).toEqual({
+    success: false,
+    message: 'No room is named "E2E Room".',
+    data: [],
+    stoppedReason: "The server exited.",
+  });
   expect(pids.filter(alive)).toEqual([]);
   expect(log.lines.some((l) => l.message === "room server idle; shutting down")).toBe(true);
+  // An idle exit is normal operation, logged as such with the ECS stop code of an exited task.
+  expect(log.lines.find((l) => l.message === "room server exited")?.fields).toMatchObject({
+    room: "E2E Room",
+    stopCode: "EssentialContainerExited",
+  });
+  expect(log.lines.some((l) => /failed/.test(l.message))).toBe(false);
 }, 120_000);
 
 test("stopping local mode with rooms running leaves no Godot process behind", async () => {

@@ -61,18 +61,26 @@ test("a server that fails at start (a broken pack): the room goes away and the l
   try {
     const created = await fetch(`${local.url}/create_server?server=Crashy`, { method: "POST" });
     expect(created.status).toBe(200);
-    const status = await until(async () => {
+    const gone = await until(async () => {
       const response = await fetch(`${local.url}/get_servers?server=Crashy`);
-      return response.status === 404 ? response.status : undefined;
+      return response.status === 404 ? response.json() : undefined;
     }, 20_000);
-    expect(status).toBe(404);
-    const failure = log.lines.find((l) => l.message.startsWith("room server failed"));
-    expect(
-      log.lines.some((l) => l.message === "room server did not start listening; stopping it"),
-    ).toBe(true);
-    expect(failure?.message).toBe("room server failed (killed by SIGKILL)");
+    // The client is told why, and the log says what to check, with the server's own output.
+    expect(gone).toEqual({
+      success: false,
+      message: 'No room is named "Crashy".',
+      data: [],
+      stoppedReason: expect.stringMatching(
+        /^The server did not listen on UDP port \d+ on 127\.0\.0\.1 within 3 s\.$/,
+      ),
+    });
+    const failure = log.lines.find((l) => l.message.startsWith("room server did not start"));
+    expect(failure?.message).toMatch(
+      /^room server did not start: nothing listened on UDP port \d+ on 127\.0\.0\.1 within 3 s\. Check that the game reads --port=\d+ and starts listening, and that its pack loads/,
+    );
     expect(failure?.fields).toMatchObject({
       room: "Crashy",
+      stopCode: "TaskFailedToStart",
       output: expect.stringMatching(/ERROR/),
     });
     expect(await local.deps.store.slotCount()).toBe(0);

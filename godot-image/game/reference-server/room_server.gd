@@ -1,18 +1,20 @@
 extends Node
 # The reference room server. It serves one game room:
-# - listens on --port (ENet over UDP, or WebSocket over TCP with --protocol=tcp);
+# - listens on --port (ENet over UDP, or WebSocket over TCP with --protocol=tcp), on every
+#   interface, or on --bind-address only (local mode keeps rooms on 127.0.0.1 this way);
 # - accepts up to --max-players, refusing more;
 # - quits with exit code 0 after --empty-server-timeout seconds with nobody connected
 #   (the timer restarts whenever the last player leaves), so the ECS task stops and costs nothing;
 # - logs one JSON object per line to stdout.
 # Every option may also come from the environment (GAME_PORT, GAME_PROTOCOL, MAX_PLAYERS,
-# EMPTY_SERVER_TIMEOUT, ROOM_NAME), so ECS container overrides work.
+# EMPTY_SERVER_TIMEOUT, ROOM_NAME, BIND_ADDRESS), so ECS container overrides work.
 
 var port := 7777
 var protocol := "udp"
 var max_players := 16
 var empty_timeout := 300.0
 var room_name := ""
+var bind_address := "*"
 
 var _peer = null
 var _players := {}
@@ -36,8 +38,10 @@ func _ready() -> void:
 func _listen() -> int:
 	if protocol == "tcp":
 		_peer = WebSocketServer.new()
+		_peer.bind_ip = bind_address
 		return _peer.listen(port, PoolStringArray(), true)
 	_peer = NetworkedMultiplayerENet.new()
+	_peer.set_bind_ip(bind_address)
 	return _peer.create_server(port, max_players)
 
 
@@ -85,6 +89,7 @@ func _read_options() -> void:
 	max_players = int(_option(options, "max-players", "MAX_PLAYERS", str(max_players)))
 	empty_timeout = float(_option(options, "empty-server-timeout", "EMPTY_SERVER_TIMEOUT", str(empty_timeout)))
 	room_name = _option(options, "room-name", "ROOM_NAME", room_name)
+	bind_address = _option(options, "bind-address", "BIND_ADDRESS", bind_address)
 
 
 func _option(options: Dictionary, name: String, env: String, fallback: String) -> String:

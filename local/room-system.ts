@@ -1,0 +1,118 @@
+import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { createTableRequest } from "../common/rooms-table-schema";
+import { DynamoDbRoomStore } from "../handlers/aws/dynamodb-room-store";
+import type { Logger, RoomDeps } from "../handlers/ports";
+import { applyTaskStateChange } from "../handlers/rooms/apply-task-state-change";
+import { closeDynaliteIterators } from "./dynalite-iterators";
+import type { GodotBinary } from "./godot-binary";
+import { GodotFleet } from "./godot-fleet";
+import type { GameProtocol } from "./port-readiness";
+import { freeLocalPort } from "./ports";
+import { parentDeathPrefix } from "./server-command";
+import type { ServerPidFiles } from "./server-pids";
+import type { StoppedRooms } from "./stopped-rooms";
+
+// dynalite ships no types.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const dynalite = require("dynalite") as (options: Record<string, unknown>) => Server;
+
+const TABLE = "godot-rooms-local";
+export const REFERENCE_SERVER = join(__dirname, "..", "godot-image", "game", "reference-server");
+
+export interface RoomSystemOptions {
+  readonly godot: GodotBinary;
+  readonly packPath?: string;
+  readonly dataDir?: string;
+  readonly pidFiles?: ServerPidFiles;
+  readonly maxRooms: number;
+  readonly emptyServerTimeoutSeconds: number;
+  readonly startTimeoutSeconds: number;
+  readonly protocol: GameProtocol;
+  readonly bindAddress: string;
+  readonly stoppedRooms: StoppedRooms;
+  readonly log: Logger;
+}
+
+/** The room core's dependencies on this machine: a dynalite table and a fleet of Godot servers. */
+export async function startRoomSystem(options: RoomSystemOptions) {
+  closeDynaliteIterators();
+  const db = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(options.dataDir ? { path: options.dataDir } : {}),
+  });
+  await new Promise<void>((resolve, reject) =>
+    db.once("error", reject).listen(0, "127.0.0.1", () => resolve()),
+  );
+  const raw = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${(db.address() as AddressInfo).port}`,
+    region: "local",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
+  await raw.send(new CreateTableCommand(createTableRequest(TABLE))).catch((error: Error) => {
+    if (error.name !== "ResourceInUseException") throw error;
+  });
+  let applying = Promise.resolve();
+  const launchPrefix = parentDeathPrefix();
+  if (launchPrefix.length === 0)
+    options.log.warn("setpriv (util-linux) is missing: room servers may outlive a crash", {});
+  const fleet = new GodotFleet({
+    ...options,
+    projectPath: REFERENCE_SERVER,
+    allocatePort: freeLocalPort,
+    launchPrefix,
+    // Applied one at a time, in the order the fleet saw them.
+    onTaskStateChange: (event) => {
+      rememberStop(event, options.stoppedRooms);
+      applying = applying.then(() =>
+        applyTaskStateChange(event, deps).then(
+          () => undefined,
+          (e: Error) => options.log.error("state change failed", { error: e.message }),
+        ),
+      );
+    },
+  });
+  const deps: RoomDeps = {
+    store: new DynamoDbRoomStore(
+      DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } }),
+      TABLE,
+    ),
+    fleet,
+    settings: {
+      maxRooms: options.maxRooms,
+      gamePort: 0,
+      stuckAfterSeconds: 120,
+      provisioningTtlSeconds: 3600,
+      runningTtlSeconds: 86_400,
+    },
+    log: options.log,
+    now: () => new Date(),
+  };
+  return {
+    deps,
+    fleet,
+    /** Stops every server, applies their STOPPED changes, closes the table. */
+    async close() {
+      await fleet.stopAll();
+      await applying;
+      raw.destroy();
+      await new Promise<void>((resolve) => db.close(() => resolve()));
+    },
+  };
+}
+
+function rememberStop(event: Record<string, unknown>, stoppedRooms: StoppedRooms) {
+  const detail = event.detail as {
+    lastStatus?: string;
+    stoppedReason?: string;
+    overrides?: { containerOverrides?: { environment?: { value?: string }[] }[] };
+  };
+  const name = detail.overrides?.containerOverrides?.[0]?.environment?.[0]?.value;
+  if (detail.lastStatus === "STOPPED" && name && detail.stoppedReason)
+    stoppedRooms.remember(name, detail.stoppedReason);
+}
