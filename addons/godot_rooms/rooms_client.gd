@@ -38,6 +38,9 @@ var request_timeout := DEFAULT_REQUEST_TIMEOUT
 ## to read. A GET is also retried when no answer came; a POST is not (it may have been applied).
 var max_attempts := DEFAULT_MAX_ATTEMPTS
 var max_retry_wait := MAX_RETRY_WAIT
+## The game protocol of rooms whose data has no `protocol` field (a service older than that
+## field): "udp" (ENet) or "tcp" (WebSocket), as the stack's gameProtocol.
+var default_protocol := "udp"
 ## The transport: a RoomsHttpAdapter, or any node with the same `send()` (see set_adapter).
 var adapter: Node
 
@@ -130,7 +133,7 @@ func create_and_connect(
 func connect_to_room(
 	room: Dictionary, timeout := DEFAULT_CONNECT_TIMEOUT, api: MultiplayerAPI = null
 ) -> Dictionary:
-	var made := _Bridge.create_peer(room)
+	var made := _Bridge.create_peer(room, default_protocol)
 	if not made.success:
 		return made
 	var peer: MultiplayerPeer = made.peer

@@ -2,7 +2,8 @@ class_name RoomsMultiplayerBridge
 extends RefCounted
 ## Turns a room (the `data` of a RUNNING room) into a Godot multiplayer peer: ENet for `udp`
 ## rooms, WebSocket for `tcp` rooms, as the stack's `gameProtocol` says. A room without a
-## `protocol` field (an older service) is taken as udp, the service's default.
+## `protocol` field (a service older than that field) is taken as `fallback`: udp, the service's
+## default, unless the caller says otherwise (RoomsClient.default_protocol).
 
 # preload, not the global class names: a project run without the editor (--path, or an
 # export made without a class cache) does not know class_name globals.
@@ -12,8 +13,8 @@ const UDP := "udp"
 const TCP := "tcp"
 
 
-static func protocol_of(room: Dictionary) -> String:
-	return TCP if str(room.get("protocol", UDP)).to_lower() == TCP else UDP
+static func protocol_of(room: Dictionary, fallback := UDP) -> String:
+	return TCP if str(room.get("protocol", fallback)).to_lower() == TCP else UDP
 
 
 ## The WebSocket URL of a tcp room. Plain ws://: room servers have no TLS certificate, so a game
@@ -27,16 +28,28 @@ static func websocket_url(room: Dictionary) -> String:
 
 ## A peer that starts connecting to the room, in {success, message, data, status, peer}; on
 ## failure `peer` is null and `error` is "invalid" (no address) or "connect".
-static func create_peer(room: Dictionary) -> Dictionary:
+static func create_peer(room: Dictionary, fallback := UDP) -> Dictionary:
+	var protocol := protocol_of(room, fallback)
 	if str(room.get("ip", "")) == "" or int(room.get("port", 0)) <= 0:
 		var no_address := _Result.failure(
 			"The room has no address yet: wait until it is RUNNING.", 0, _Result.INVALID
 		)
 		no_address["peer"] = null
 		return no_address
+	if protocol == UDP and OS.has_feature("web"):
+		# A browser can send no UDP: ENetMultiplayerPeer.create_client succeeds there but never
+		# connects, so say why now rather than time out.
+		var no_udp := _Result.failure(
+			"ENet (UDP) is not available in web exports: browser games need rooms served over "
+			+ "WebSocket (the stack's gameProtocol: tcp).",
+			0,
+			_Result.CONNECT
+		)
+		no_udp["peer"] = null
+		return no_udp
 	var peer: MultiplayerPeer
 	var error := OK
-	if protocol_of(room) == TCP:
+	if protocol == TCP:
 		var websocket := WebSocketMultiplayerPeer.new()
 		error = websocket.create_client(websocket_url(room))
 		peer = websocket
@@ -45,7 +58,7 @@ static func create_peer(room: Dictionary) -> Dictionary:
 		error = enet.create_client(str(room.ip), int(room.port))
 		peer = enet
 	if error != OK:
-		var failed := _Result.failure(_cannot_start(room, error), 0, _Result.CONNECT)
+		var failed := _Result.failure(_cannot_start(room, protocol, error), 0, _Result.CONNECT)
 		failed["peer"] = null
 		return failed
 	return {
@@ -54,16 +67,11 @@ static func create_peer(room: Dictionary) -> Dictionary:
 		"data": room,
 		"status": 200,
 		"peer": peer,
-		"protocol": protocol_of(room),
+		"protocol": protocol,
 	}
 
 
-static func _cannot_start(room: Dictionary, error: int) -> String:
-	if protocol_of(room) == UDP and OS.has_feature("web"):
-		return (
-			"ENet (UDP) is not available in web exports (error %d): browser games need rooms "
-			+ "served over WebSocket (the stack's gameProtocol: tcp)."
-		) % error
+static func _cannot_start(room: Dictionary, protocol: String, error: int) -> String:
 	return "Could not start a %s client for %s:%d (error %d)." % [
-		protocol_of(room), room.get("ip", ""), int(room.get("port", 0)), error
+		protocol, room.get("ip", ""), int(room.get("port", 0)), error
 	]
