@@ -1,6 +1,6 @@
 #!/bin/sh
-# Starts the room's Godot server with the flags its major version wants, and execs it, so that
-# SIGTERM from ECS reaches Godot directly. Arguments (e.g. --empty-server-timeout=300) pass through.
+# Starts the room's Godot server with the flags its major version wants. Arguments (e.g.
+# --empty-server-timeout=300) pass through. SIGTERM from ECS must reach Godot (see the end).
 # It runs the game's pack (GAME_PACK_PATH) if there is one, else the reference server project
 # (GAME_PROJECT_PATH): exporting a .pck needs export templates, which the image does not carry.
 set -eu
@@ -17,4 +17,29 @@ case "${GODOT_MAJOR:-3}" in
   3|3.*) ;;
   *) set -- --headless "$@" ;;
 esac
-exec "$godot" "$@"
+# Linux drops a signal sent to a PID namespace's init (PID 1) unless it has a handler, and Godot
+# sets none for SIGTERM: exec'd as PID 1, it would ignore ECS's SIGTERM and be SIGKILLed after
+# stopTimeout. The task definition runs an init process (initProcessEnabled), so Godot is not
+# PID 1 there and is exec'd. Where nothing else is PID 1 (docker run without --init), this script
+# stays PID 1, with handlers, runs Godot as its child and passes SIGTERM and SIGINT on to it.
+if [ "$$" != 1 ]; then
+  exec "$godot" "$@"
+fi
+child=""
+# Handlers first, so no signal falls in a gap; one before Godot has started just ends the script.
+forward() {
+  if [ -z "$child" ]; then exit 143; fi
+  kill "-$1" "$child" 2>/dev/null || true
+}
+trap 'forward TERM' TERM
+trap 'forward INT' INT
+"$godot" "$@" &
+child=$!
+# `wait` returns early when a trapped signal arrives; wait on until Godot itself has exited.
+status=0
+wait "$child" || status=$?
+while kill -0 "$child" 2>/dev/null; do
+  status=0
+  wait "$child" || status=$?
+done
+exit "$status"

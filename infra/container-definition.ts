@@ -37,6 +37,9 @@ export function buildGameContainerDefinitions(settings: GameContainerSettings) {
       ],
       // Godot gets SIGTERM first and this long to leave cleanly before SIGKILL.
       stopTimeout: 30,
+      // A tiny init runs as PID 1 and passes SIGTERM on to the entrypoint's Godot: as PID 1
+      // itself, Godot (no SIGTERM handler) would ignore it and wait out stopTimeout to SIGKILL.
+      linuxParameters: { initProcessEnabled: true },
       logConfiguration: {
         logDriver: "awslogs",
         options: {

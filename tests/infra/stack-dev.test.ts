@@ -104,6 +104,7 @@ test("the task definition: Fargate, the game port over UDP, the empty-server tim
     command: ["--empty-server-timeout=120", "--port=7777"],
     portMappings: [{ containerPort: 7777, hostPort: 7777, protocol: "udp" }],
     stopTimeout: 30,
+    linuxParameters: { initProcessEnabled: true },
     environment: [
       { name: "GAME_PORT", value: "7777" },
       { name: "GAME_PROTOCOL", value: "udp" },
