@@ -17,6 +17,14 @@ if [ -n "\${STAND_IN_EXIT:-}" ]; then exit "$STAND_IN_EXIT"; fi
 exec sleep 600
 `;
 
+// A new PID namespace needs root; elsewhere (a CI runner user) a user namespace maps us to root.
+const NAMESPACE_FLAGS = [
+  ...(process.getuid?.() === 0 ? [] : ["--user", "--map-root-user"]),
+  "--pid",
+  "--fork",
+  "--mount-proc",
+];
+
 let dir: string;
 let container: ChildProcess | undefined;
 beforeEach(() => {
@@ -36,7 +44,7 @@ afterEach(() => {
 function startContainer(env: Record<string, string> = {}) {
   container = spawn(
     "unshare",
-    ["--pid", "--fork", "--mount-proc", "sh", ENTRYPOINT, "--empty-server-timeout=90"],
+    [...NAMESPACE_FLAGS, "sh", ENTRYPOINT, "--empty-server-timeout=90"],
     {
       env: {
         PATH: process.env.PATH ?? "",
