@@ -8,6 +8,7 @@ const ROOT = join(__dirname, "..", "..");
 const ADDON = join(ROOT, "addons", "godot_rooms");
 const REFERENCE_SERVER = join(ROOT, "godot-image", "game", "reference-server-4");
 const LOBBY = join(ROOT, "examples", "lobby");
+const QUICKSTART = join(ROOT, "examples", "quickstart");
 const ADDON_MOUNT = { from: ADDON, to: "addons/godot_rooms" };
 /**
  * Editor-only scripts cannot load in an export template, which has no editor classes
@@ -25,7 +26,7 @@ beforeAll(async () => {
 });
 afterAll(() => godot.stop());
 
-test("the addon, the Godot 4 reference server and the lobby example all parse on Godot 4.6", async () => {
+test("the addon, the Godot 4 reference server, the lobby example and the README snippet all parse on Godot 4.6", async () => {
   const checks = await Promise.all([
     parseCheck(godot, { mounts: [ADDON_MOUNT] }, res("addons/godot_rooms/", addonScripts)),
     parseCheck(
@@ -34,10 +35,16 @@ test("the addon, the Godot 4 reference server and the lobby example all parse on
       res("", gdScripts(REFERENCE_SERVER)),
     ),
     // The example links the addon in; links are not followed, so the addon is mounted itself.
-    parseCheck(godot, { mounts: [{ from: LOBBY, to: "" }, ADDON_MOUNT] }, [
-      ...res("", gdScripts(LOBBY)),
-      ...res("addons/godot_rooms/", addonScripts),
-    ]),
+    // The README's snippet (examples/quickstart) is checked in the same project (it needs Rooms).
+    parseCheck(
+      godot,
+      { mounts: [{ from: LOBBY, to: "" }, ADDON_MOUNT, { from: QUICKSTART, to: "quickstart" }] },
+      [
+        ...res("", gdScripts(LOBBY)),
+        ...res("addons/godot_rooms/", addonScripts),
+        ...res("quickstart/", gdScripts(QUICKSTART)),
+      ],
+    ),
   ]);
   expect(addonScripts).toEqual([
     "room_server_sdk.gd",
@@ -49,6 +56,7 @@ test("the addon, the Godot 4 reference server and the lobby example all parse on
   ]);
   expect(gdScripts(REFERENCE_SERVER)).toContain("room_server.gd");
   expect(gdScripts(LOBBY)).toEqual(["lobby.gd"]);
+  expect(gdScripts(QUICKSTART)).toEqual(["join_room.gd"]);
   for (const check of checks) {
     expect(check.result.errors).toEqual([]);
     expect(check.ok).toBe(true);

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startLocalMode } from "../../local/local-mode";
 import { freeLocalPort } from "../../local/ports";
@@ -17,6 +18,7 @@ let godot: Godot4Web;
 let local: Awaited<ReturnType<typeof startLocalMode>>;
 let stub: Awaited<ReturnType<typeof startCorsStub>>;
 let steps: Map<string, Record<string, any>>;
+let output: string[];
 
 beforeAll(async () => {
   godot = new Godot4Web();
@@ -48,6 +50,7 @@ beforeAll(async () => {
       mounts: [
         { from: join(ROOT, "addons", "godot_rooms"), to: "addons/godot_rooms" },
         { from: join(__dirname, "scripts"), to: "t" },
+        { from: join(ROOT, "examples", "quickstart"), to: "quickstart" },
       ],
       autoloads: { Rooms: "res://addons/godot_rooms/rooms.gd" },
       settings: `[godot_rooms]\napi_url="${local.url}"`,
@@ -61,6 +64,7 @@ beforeAll(async () => {
   expect(run.errors).toEqual([]);
   expect(run.exitCode).toBe(0);
   steps = stepsOf(run.output);
+  output = run.output;
 }, 90_000);
 
 afterAll(async () => {
@@ -185,4 +189,17 @@ test("a Godot 4 WebSocket client completes the handshake with a tcp room (Godot 
     (l) => l.message === "player joined" && l.fields?.room === "Alpha",
   );
   expect(joins.length).toBeGreaterThanOrEqual(2);
+});
+
+test("the README's Godot 4 snippet is this file, and it tells the player when the cap is reached", () => {
+  const snippet = readFileSync(join(ROOT, "examples", "quickstart", "join_room.gd"), "utf8");
+  for (const doc of ["README.md", join("docs", "godot4.md")]) {
+    expect(readFileSync(join(ROOT, doc), "utf8")).toContain("```gdscript\n" + snippet + "```");
+  }
+  const start = output.indexOf("SNIPPET START");
+  const printed = output.slice(start + 1, output.indexOf("SNIPPET END"));
+  expect(start).toBeGreaterThan(-1);
+  expect(printed).toEqual([
+    "No free room right now, try again later: All servers are busy right now. Try again in a few minutes.",
+  ]);
 });

@@ -31,6 +31,12 @@ func _run() -> void:
 	cap["elapsed_ms"] = Time.get_ticks_msec() - started
 	cap["retries"] = _retries.duplicate()
 	_step("create at cap", cap)
+	# The README's snippet, run as it is, while the cap is reached.
+	var snippet: Node = load("res://quickstart/join_room.gd").new()
+	add_child(snippet)
+	print("SNIPPET START")
+	await snippet.join_new_room()
+	print("SNIPPET END")
 	_step("get unknown", await rooms.get_room("Nope"))
 	_step("get no name", await rooms.get_room(""))
 	var running := await rooms.wait_until_running("Alpha", 30.0)
