@@ -197,3 +197,26 @@ function stop(child: ChildProcess): Promise<void> {
     child.kill("SIGTERM");
   });
 }
+
+/**
+ * The environment Lambda gives a function: the variables the program sets, and the runtime's own
+ * (function name, memory, log format and log group).
+ */
+export function lambdaEnvironment(fn: {
+  name: string;
+  inputs: Record<string, any>;
+  state: Record<string, any>;
+}): Record<string, string> {
+  return {
+    ...fn.inputs.environment?.variables,
+    AWS_LAMBDA_FUNCTION_NAME: fn.state.name ?? fn.name,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.inputs.memorySize ?? 128),
+    AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
+    ...(fn.inputs.loggingConfig?.logFormat
+      ? { AWS_LAMBDA_LOG_FORMAT: fn.inputs.loggingConfig.logFormat }
+      : {}),
+    ...(fn.inputs.loggingConfig?.logGroup
+      ? { AWS_LAMBDA_LOG_GROUP_NAME: fn.inputs.loggingConfig.logGroup }
+      : {}),
+  };
+}

@@ -1,0 +1,3 @@
+import { describeIamSimulation } from "../support/iam-suite";
+
+describeIamSimulation("prod");
