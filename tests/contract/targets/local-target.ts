@@ -27,7 +27,9 @@ export async function localTarget(): Promise<ContractTarget> {
     name: "local",
     expectedIp: "127.0.0.1",
     async request(method: string, path: string, options: RequestOptions = {}): Promise<Answer> {
-      const url = `${local.url}${path}${options.query ? `?${options.query}` : ""}`;
+      // Spaces are sent encoded: a URL parser would trim a trailing one before it left.
+      const query = options.query?.replace(/ /g, "%20");
+      const url = `${local.url}${path}${query ? `?${query}` : ""}`;
       const response = await fetch(url, {
         method,
         headers: options.headers,
