@@ -7,6 +7,10 @@ import {
   type RunTaskCommandInput,
   StopTaskCommand,
 } from "@aws-sdk/client-ecs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startArchiveHost } from "../support/archive-host";
 import { startFakeEcsEc2 } from "../support/fake-ecs-ec2-endpoint";
 import type { EcsWorld } from "../support/fake-ecs-ec2-validation";
 
@@ -265,4 +269,64 @@ test("an action the endpoint does not serve is a 400, never a silent success", a
     ["StopTask", 200],
     ["DeleteCluster", 400],
   ]);
+});
+
+describe("archive host: one warm process per function, the SDK from a runtime-like folder", () => {
+  let dir: string;
+  beforeAll(() => (dir = mkdtempSync(join(tmpdir(), "godot-rooms-host-"))));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const archive = (name: string, code: string) => {
+    mkdirSync(join(dir, name));
+    writeFileSync(join(dir, name, "__index.js"), code);
+    return join(dir, name, "__index.js");
+  };
+
+  test("one process serves many invocations, concurrently, each with exactly its own output", async () => {
+    const index = archive(
+      "counter",
+      `require("@aws-sdk/client-ecs");
+       let calls = 0;
+       console.log("cold start");
+       exports.handler = async (event, context) => {
+         calls++;
+         process.stdout.write(JSON.stringify({ start: event.n, id: context.awsRequestId }) + "\\n");
+         await new Promise((r) => setTimeout(r, event.wait));
+         console.log("end " + event.n + " " + process.env.ROOMS_TABLE_NAME);
+         return { n: event.n, calls, pid: process.pid };
+       };`,
+    );
+    const host = await startArchiveHost(index, { ROOMS_TABLE_NAME: "t1" });
+    try {
+      const [slow, fast] = await Promise.all([
+        host.invoke({ n: 1, wait: 150 }, { awsRequestId: "req-1" }),
+        host.invoke({ n: 2, wait: 10 }),
+      ]);
+      expect(slow.result.pid).toBe(fast.result.pid);
+      expect(slow.logLines).toEqual([{ start: 1, id: "req-1" }, "end 1 t1"]);
+      expect(fast.logLines).toEqual([{ start: 2, id: expect.any(String) }, "end 2 t1"]);
+      expect(host.initOutput).toBe("cold start\n");
+      expect((await host.invoke({ n: 3, wait: 0 })).result.calls).toBe(3);
+    } finally {
+      await host.close();
+    }
+  });
+
+  test("a package the Lambda runtime lacks cannot be required, even though the project has it", async () => {
+    const index = archive("needs-yaml", `require("yaml"); exports.handler = async () => 1;`);
+    await expect(startArchiveHost(index, {})).rejects.toThrow(/Cannot find module 'yaml'/);
+  });
+
+  test("a handler that throws is a function error carrying its message, and the host keeps serving", async () => {
+    const index = archive(
+      "thrower",
+      `exports.handler = async (event) => { if (event.fail) throw new TypeError("boom"); return "ok"; };`,
+    );
+    const host = await startArchiveHost(index, {});
+    try {
+      await expect(host.invoke({ fail: true })).rejects.toThrow(/TypeError: boom/);
+      expect((await host.invoke({})).result).toBe("ok");
+    } finally {
+      await host.close();
+    }
+  });
 });
