@@ -8,4 +8,5 @@ module.exports = {
     "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }],
   },
   testTimeout: 60000,
+  reporters: ["default", "<rootDir>/tests/support/duration-reporter.js"],
 };

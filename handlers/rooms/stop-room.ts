@@ -1,5 +1,5 @@
 import type { RoomDeps } from "../ports";
-import { notRoomOwner, roomNotFound, roomNotReady } from "./errors";
+import { invalidRequest, notRoomOwner, roomNotFound, roomNotReady } from "./errors";
 import { ownerTokenMatches } from "./owner-token";
 import { type Room, toPublicRoom } from "./room";
 import { validateRoomName } from "./room-names";
@@ -12,6 +12,8 @@ export async function stopRoom(
   input: { name: unknown; ownerToken: string | undefined },
   deps: RoomDeps,
 ): Promise<Room> {
+  if (input.name === undefined || input.name === "")
+    throw invalidRequest("Name the room to stop: ?server=<name>.");
   const name = validateRoomName(input.name);
   const record = await deps.store.get(name);
   if (!record) throw roomNotFound(name);

@@ -156,13 +156,16 @@ describe.each(TARGETS)("the room API on %s", (_name, start) => {
     await expectState(target(), 1);
   });
 
-  test.each([[""], ["server="], ["server=%20"]])(
-    "stop with no usable name (%p) is 400 and changes nothing",
-    async (query) => {
+  test.each([
+    ["", "Name the room to stop: ?server=<name>."],
+    ["server=", "Name the room to stop: ?server=<name>."],
+    ["server=%20", NAME_RULES],
+  ])(
+    "stop with no usable name (%p) is 400 saying what is wrong, and changes nothing",
+    async (query, message) => {
       await create("server=Keep");
       const answer = await stop(query, "whatever");
-      expect(answer.status).toBe(400);
-      expect(answer.body.success).toBe(false);
+      expect(answer).toMatchObject({ status: 400, body: refusal(message) });
       await expectState(target(), 1);
     },
   );
