@@ -189,7 +189,8 @@ func _retry_wait(method: int, response: Dictionary, result: Dictionary, delay: f
 		return delay if method == HTTPClient.METHOD_GET else -1.0
 	var status := int(result.status)
 	var retry_after := float(result.get("retry_after", -1.0))
-	var ours := result.has("success") and str(response.body).contains("\"success\"")
+	# The room API always answers its envelope; a gateway's own 503 does not.
+	var ours := str(response.get("body", "")).contains("\"success\"")
 	if status == 429 or (status == 503 and (retry_after >= 0.0 or not ours)):
 		return minf(retry_after if retry_after >= 0.0 else delay, max_retry_wait)
 	return -1.0

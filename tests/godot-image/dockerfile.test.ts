@@ -130,7 +130,17 @@ describe("entrypoint.sh, run with a fake godot that prints its arguments", () =>
   });
 });
 
-describe.each([
+interface Variant {
+  readonly name: string;
+  /** The --build-arg values given to docker build. */
+  readonly buildArgs: Record<string, string>;
+  readonly version: string;
+  readonly major: string;
+  readonly download: string;
+  readonly reference: string;
+}
+
+describe.each<Variant>([
   {
     name: "by default: Godot 4.6",
     buildArgs: {},
