@@ -24,6 +24,7 @@ for (const stream of ["stdout", "stderr"]) {
   };
 }
 const errorOf = (e) => ({ name: e && e.name, message: e && e.message, stack: e && e.stack });
+process.on("disconnect", () => process.exit(0));
 process.on("uncaughtException", (e) => { send({ type: "crash", error: errorOf(e) }); process.exit(1); });
 process.on("unhandledRejection", (e) => { send({ type: "crash", error: errorOf(e) }); process.exit(1); });
 const started = performance.now();
@@ -93,6 +94,7 @@ interface Pending {
 export async function startArchiveHost(
   indexPath: string,
   env: Record<string, string>,
+  /** timeoutMs: the function's timeout (default 10 s, as infra/rooms-function.ts sets). */
   options: { timeoutMs?: number } = {},
 ): Promise<ArchiveHost> {
   const runtime = lambdaRuntimeSdkDir();
@@ -145,14 +147,21 @@ export async function startArchiveHost(
     },
     invoke(event, context = {}) {
       const id = randomUUID();
+      const timeoutMs = options.timeoutMs ?? 10_000;
       return new Promise<Invocation>((resolve, reject) => {
-        pending.set(id, { resolve, reject, output: "" });
-        child.send({
-          id,
-          event,
-          context: { awsRequestId: id, ...context },
-          timeoutMs: options.timeoutMs ?? 10_000,
-        });
+        // As Lambda does, an invocation that outlives the function's timeout fails.
+        const timer = setTimeout(() => {
+          pending.delete(id);
+          reject(new Error(`Task timed out after ${timeoutMs / 1000} seconds`));
+        }, timeoutMs);
+        const done =
+          <T>(settle: (value: T) => void) =>
+          (value: T) => {
+            clearTimeout(timer);
+            settle(value);
+          };
+        pending.set(id, { resolve: done(resolve), reject: done(reject), output: "" });
+        child.send({ id, event, context: { awsRequestId: id, ...context }, timeoutMs });
       });
     },
     close: () => stop(child),
