@@ -67,7 +67,8 @@ export async function recordEveryFunction(resources: RecordedResource[], workDir
     for (const fn of functions) {
       const index = await writeArchive(fn, join(workDir, fn.name));
       const env = { ...lambdaEnvironment(fn), ...(await recorder.endpointsFor(fn.name)) };
-      hosts.set(fn.name, await startArchiveHost(index, env));
+      const timeoutMs = Number(fn.inputs.timeout ?? 3) * 1000;
+      hosts.set(fn.name, await startArchiveHost(index, env, { timeoutMs }));
     }
     const triggers = functionTriggers(resources);
     const byKind = (wanted: (t: Trigger) => boolean) =>

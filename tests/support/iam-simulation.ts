@@ -75,7 +75,8 @@ export async function expectCallsAllowed(
 ): Promise<Record<string, number>> {
   const known = new Set(functionIdentities(stack.resources).map((fn) => fn.name));
   const strangers = Object.keys(callsByFunction).filter((name) => !known.has(name));
-  if (strangers.length) throw new Error(`calls recorded for unknown functions: ${strangers.join(", ")}`);
+  if (strangers.length)
+    throw new Error(`calls recorded for unknown functions: ${strangers.join(", ")}`);
   const refused: string[] = [];
   const counted: Record<string, number> = {};
   for (const { fn, requests } of requestsOfCalls(stack, callsByFunction)) {
