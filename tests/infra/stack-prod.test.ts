@@ -34,9 +34,9 @@ test("stack outputs: API URL, repository, image, cluster and table", () => {
  * strategies), and under mocks that plugin does not run. So these tests see the component's exact
  * inputs and the outputs the mocks answer with, never the children. What the inputs build is
  * covered by awsx's own tests (awsx/ec2/vpc.test.ts for the NAT strategies,
- * subnetDistributorNew.test.ts for the "Auto" layout) and by `pulumi preview` against a real
- * account (the PR workflow), which lists every child; bench measure 7 prices the children awsx
- * documents for these inputs (tests/infra/network-idle-cost.test.ts).
+ * subnetDistributorNew.test.ts for the "Auto" layout), and `pulumi preview --stack prod` against
+ * an account lists every child (the PR workflow previews dev, which has no awsx VPC). Bench
+ * measure 7 prices the children awsx documents for these inputs (network-idle-cost.test.ts).
  */
 test("a dedicated awsx VPC: one public subnet per zone in two zones, no NAT gateway, nothing hand-written", () => {
   const { resources } = stack;
