@@ -4,6 +4,8 @@ import {
   UNAVAILABLE_MESSAGE,
 } from "../../handlers/rooms/errors";
 import { taskEvent, taskLifecycle } from "../support/task-events";
+import { expectCallsAllowed } from "../support/iam-simulation";
+import { devProgram } from "./support/lambda-world";
 import type { ContractTarget } from "./target";
 import { LAMBDA_TARGETS, useTarget } from "./targets";
 
@@ -12,7 +14,7 @@ import { LAMBDA_TARGETS, useTarget } from "./targets";
  * uploaded archives. (Local mode has no ECS to fail or events to replay; its real Godot
  * processes show stop and exit instead, in the route tests and tests/local/.)
  */
-describe.each(LAMBDA_TARGETS)("failures and events on %s", (_name, start) => {
+describe.each(LAMBDA_TARGETS)("failures and events on %s", (name, start) => {
   const target = useTarget(start);
   const create = (query: string) => target().request("POST", "/create_server", { query });
   const refusal = (message: string) => ({ success: false, message, data: [] });
@@ -141,4 +143,19 @@ describe.each(LAMBDA_TARGETS)("failures and events on %s", (_name, start) => {
     expect(await target().slotCount()).toBe(1);
     expect((await target().activeServers()).map((s) => s.serverId)).not.toContain(orphan.taskArn);
   });
+
+  // In-process code runs as the test process, not as a function's role: archives only.
+  if (name === "archives") {
+    test("IAM allows every AWS call the uploaded code made in these tests", async () => {
+      const calls = target().awsCalls!();
+      // These tests call every function but stop_server (the route tests cover its calls).
+      expect(Object.keys(calls).sort()).toEqual(
+        ["api-create-server", "api-get-servers", "tasks", "tasks-reconciler"].map(
+          (f) => `godot-rooms-dev-${f}`,
+        ),
+      );
+      const evaluated = await expectCallsAllowed(await devProgram(), calls);
+      for (const count of Object.values(evaluated)) expect(count).toBeGreaterThan(0);
+    });
+  }
 });

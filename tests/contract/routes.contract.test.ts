@@ -1,5 +1,7 @@
 import { AT_CAPACITY_MESSAGE, NOT_OWNER_MESSAGE } from "../../handlers/rooms/errors";
 import { NAME_RULES } from "../../handlers/rooms/room-names";
+import { expectCallsAllowed } from "../support/iam-simulation";
+import { devProgram } from "./support/lambda-world";
 import { CONTRACT_MAX_ROOMS, type ContractTarget } from "./target";
 import { TARGETS, useTarget } from "./targets";
 
@@ -7,7 +9,7 @@ import { TARGETS, useTarget } from "./targets";
  * The room API's documented behaviour (docs/openapi.yaml), the same tests on every target:
  * exact statuses and messages, and what each request changes (rows, slots, servers).
  */
-describe.each(TARGETS)("the room API on %s", (_name, start) => {
+describe.each(TARGETS)("the room API on %s", (name, start) => {
   const target = useTarget(start);
   const create = (query: string) => target().request("POST", "/create_server", { query });
   const get = (query: string) => target().request("GET", "/get_servers", { query });
@@ -177,4 +179,16 @@ describe.each(TARGETS)("the room API on %s", (_name, start) => {
     expect((await target().request("GET", "/no_such_route")).status).toBe(404);
     await expectState(target(), 0);
   });
+
+  // In-process code runs as the test process, not as a function's role: archives only.
+  if (name === "archives") {
+    test("IAM allows every AWS call the uploaded code made in these tests", async () => {
+      const calls = target().awsCalls!();
+      expect(Object.keys(calls)).toEqual(
+        expect.arrayContaining(["godot-rooms-dev-api-stop-server", "godot-rooms-dev-tasks"]),
+      );
+      const evaluated = await expectCallsAllowed(await devProgram(), calls);
+      for (const count of Object.values(evaluated)) expect(count).toBeGreaterThan(0);
+    });
+  }
 });

@@ -1,5 +1,6 @@
 import type { FleetServer } from "../../handlers/ports";
 import type { RoomRecord } from "../../handlers/rooms/room";
+import type { RecordedCall } from "../support/aws-call-recorder";
 
 export interface Answer {
   readonly status: number;
@@ -47,6 +48,8 @@ export interface ContractTarget {
   reconcile?(): Promise<unknown>;
   /** Writes a row as an earlier create would have left it (for the reconciler's repairs). */
   seed?(record: RoomRecord): Promise<void>;
+  /** Every AWS call each function made so far, by function name (archives only). */
+  awsCalls?(): Record<string, RecordedCall[]>;
   readonly faults?: {
     failNextRunTask(reason: string): void;
     throttleNextRunTask(): void;

@@ -6,6 +6,7 @@ import { ENV_NAMES } from "../../../common/env-names";
 import { DynamoDbRoomStore } from "../../../handlers/aws/dynamodb-room-store";
 import type { RoomRecord } from "../../../handlers/rooms/room";
 import { startRoomsTable, type TestTable } from "../../support/dynalite-table";
+import type { RecordedCall } from "../../support/aws-call-recorder";
 import { ecsWorldOf } from "../../support/fake-ecs-ec2-validation";
 import { ofType, type RecordedResource, runProgram } from "../../support/pulumi-program";
 import { taskEvent } from "../../support/task-events";
@@ -53,9 +54,14 @@ export function roleOfPath(path: string): FunctionRole | undefined {
 // The program runs once per test file: Pulumi's mocks and the program's modules are per process.
 let program: ReturnType<typeof runProgram> | undefined;
 
-export async function startLambdaWorld(): Promise<LambdaWorld> {
+/** The dev stack under Pulumi's mocks, evaluated once per test file. */
+export function devProgram(): ReturnType<typeof runProgram> {
   program ??= runProgram("dev");
-  const stack = await program;
+  return program;
+}
+
+export async function startLambdaWorld(): Promise<LambdaWorld> {
+  const stack = await devProgram();
   const functions = ofType(stack.resources, "aws:lambda/function:Function");
   const fn = (role: FunctionRole) => {
     const found = functions.find((f) => f.name === `godot-rooms-dev-${FUNCTIONS[role]}`);
@@ -142,6 +148,32 @@ export function worldAccess(world: LambdaWorld) {
     runningEventOf: (name: string) => eventOf(name, "RUNNING", false),
     /** The STOPPED event ECS sends once the room's stopped task is gone. */
     stoppedEventOf: (name: string) => eventOf(name, "STOPPED", true),
+    /** The calls each function made, by its name, as the IAM simulation reads them. */
+    awsCalls(): Record<string, RecordedCall[]> {
+      const byFunction: Record<string, RecordedCall[]> = {};
+      const add = (caller: string, call: Omit<RecordedCall, "fn">) => {
+        if (!(caller in FUNCTIONS)) return;
+        const fn = world.fn(caller as FunctionRole).name;
+        (byFunction[fn] ??= []).push({ fn, ...call });
+      };
+      for (const c of world.dynamo.calls) {
+        const params = {
+          ...(c.tableName ? { TableName: c.tableName } : {}),
+          ...(c.indexName ? { IndexName: c.indexName } : {}),
+        };
+        add(c.caller, { service: "dynamodb", action: c.action, params, status: 200 });
+      }
+      for (const c of world.ecs.calls) {
+        add(c.caller, {
+          service: c.service,
+          action: c.action,
+          params: c.input,
+          status: c.status,
+          ...(c.taskArns ? { taskArns: c.taskArns } : {}),
+        });
+      }
+      return byFunction;
+    },
     faults: {
       failNextRunTask(reason: string) {
         world.ecs.faults.runTaskFailure = reason;

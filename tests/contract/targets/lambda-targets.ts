@@ -108,7 +108,6 @@ function lambdaTarget(
       // API Gateway answers an unknown route itself, before any function runs.
       if (!role) return { status: 404, headers: {}, body: { message: "Not Found" } };
       const result = await handlers[role](httpEvent(method, path, options));
-      if (result.statusCode === 500) console.log(name, "answered 500", result.body);
       return { status: result.statusCode, headers: result.headers, body: JSON.parse(result.body) };
     },
     async bringUp(room: string) {
@@ -123,6 +122,7 @@ function lambdaTarget(
     reset: access.reset,
     seed: access.seed,
     faults: access.faults,
+    ...(name === "archives" ? { awsCalls: access.awsCalls } : {}),
     events: { send: (event) => handlers.events(event) },
     reconcile: () =>
       handlers.reconciler({ source: "aws.events", "detail-type": "Scheduled Event" }),
