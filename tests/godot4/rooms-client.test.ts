@@ -203,3 +203,32 @@ test("the README's Godot 4 snippet is this file, and it tells the player when th
     "No free room right now, try again later: All servers are busy right now. Try again in a few minutes.",
   ]);
 });
+
+test("the lobby example lists rooms, and shows why it cannot create (cap) or join (ENet in a browser)", async () => {
+  const run = await godot.run(
+    {
+      mounts: [
+        { from: join(ROOT, "examples", "lobby"), to: "" },
+        { from: join(ROOT, "addons", "godot_rooms"), to: "addons/godot_rooms" },
+        { from: join(__dirname, "scripts"), to: "t" },
+      ],
+      files: {
+        "override.cfg": `[godot_rooms]\napi_url="${local.url}"\n`,
+      },
+      mainScript: "res://t/lobby_scenario.gd",
+    },
+    { timeoutMs: 60_000 },
+  );
+  expect(run.errors).toEqual([]);
+  expect(run.exitCode).toBe(0);
+  const lobby = stepsOf(run.output);
+  expect(lobby.get("listed")).toEqual({ items: ["Listed   ?/? players"], status: "" });
+  expect(lobby.get("create at cap")).toEqual({
+    status: "All servers are busy right now. Try again in a few minutes.",
+    leave_disabled: true,
+  });
+  expect(lobby.get("join")).toEqual({
+    status: expect.stringMatching(/^ENet \(UDP\) is not available in web exports/),
+    leave_disabled: true,
+  });
+}, 90_000);
