@@ -38,9 +38,14 @@ function metric(id: string, namespace: string, name: string, dimensions: Record<
   } satisfies Query;
 }
 
-/** The three metrics of one route: its requests, its 5xx (503s included) and its 503s. */
+/**
+ * The three metrics of one route: its requests, its 5xx (503s included) and its 503s. API
+ * Gateway's route-level metrics of an HTTP API have the dimensions ApiId, Method, Resource and
+ * Stage, and are sent only with detailed metrics on the stage.
+ */
 function routeMetrics(apiId: string, stage: string, route: string) {
-  const dims = { ApiId: apiId, Stage: stage, Route: route };
+  const [method, resource] = route.split(" ");
+  const dims = { ApiId: apiId, Method: method, Resource: resource, Stage: stage };
   return [
     metric("requests", "AWS/ApiGateway", "Count", dims),
     metric("errors", "AWS/ApiGateway", "5xx", dims),

@@ -125,21 +125,24 @@ function expectUserFacingAlarms(stack: Stack, prefix: string, topicArn: string) 
   });
   const alarm = (name: string) =>
     one(resources, "aws:cloudwatch/metricAlarm:MetricAlarm", `${prefix}-${name}`).inputs;
+  // API Gateway's route-level dimensions for HTTP APIs: ApiId, Method, Resource, Stage.
   const routes = [
-    ["create-server", "POST /create_server"],
-    ["get-servers", "GET /get_servers"],
-    ["stop-server", "POST /stop_server"],
+    ["create-server", "POST /create_server", "POST", "/create_server"],
+    ["get-servers", "GET /get_servers", "GET", "/get_servers"],
+    ["stop-server", "POST /stop_server", "POST", "/stop_server"],
   ];
-  for (const [id, route] of routes) {
+  for (const [id, route, method, resource] of routes) {
     const requests = routeMetric("requests", "AWS/ApiGateway", "Count", {
       ApiId: apiId,
+      Method: method,
+      Resource: resource,
       Stage: "$default",
-      Route: route,
     });
     const errors = routeMetric("errors", "AWS/ApiGateway", "5xx", {
       ApiId: apiId,
+      Method: method,
+      Resource: resource,
       Stage: "$default",
-      Route: route,
     });
     const unavailable = routeMetric("unavailable", "GodotRooms", "ApiUnavailable", {
       ApiId: apiId,
