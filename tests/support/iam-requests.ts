@@ -74,10 +74,13 @@ function ecsRequests(
   switch (call.action) {
     case "RunTask":
       return runTaskRequests(call, resources, arn, clusterArn, clusterName);
+    // A request without its required parameter never reaches authorisation: ECS refuses it first.
     case "StopTask":
-      return [{ action, resource: taskArn(p.task), context: onCluster, why: "ecs:StopTask" }];
+      return typeof p.task === "string"
+        ? [{ action, resource: taskArn(p.task), context: onCluster, why: "ecs:StopTask" }]
+        : [];
     case "DescribeTasks":
-      return (p.tasks as string[]).map((task) => ({
+      return (Array.isArray(p.tasks) ? (p.tasks as string[]) : []).map((task) => ({
         action,
         resource: taskArn(task),
         context: onCluster,
