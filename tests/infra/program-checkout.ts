@@ -18,7 +18,7 @@ const PROGRAM_FILES = [
   "handlers",
   "common",
   "godot-image",
-  "tests/support/pulumi-program.ts",
+  "tests/support",
   "tests/infra/checkout-driver.ts",
 ];
 
