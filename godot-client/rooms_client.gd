@@ -1,5 +1,6 @@
 extends Node
 # godot-rooms client for Godot 3.x: the room API over HTTPRequest, as coroutines.
+# Godot 4 games use the addon in addons/godot_rooms/ instead (same method names and results).
 #
 #   var rooms = preload("res://rooms_client.gd").new()
 #   rooms.base_url = "https://abc123.execute-api.eu-west-1.amazonaws.com"   # or http://127.0.0.1:8080

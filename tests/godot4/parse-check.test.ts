@@ -63,6 +63,35 @@ test("the addon, the Godot 4 reference server, the lobby example and the README 
   }
 });
 
+test("the Godot 4 reference server runs: reads its options, logs JSON lines, and exits 1 when it cannot listen (a browser cannot)", async () => {
+  const run = await godot.run(
+    { mounts: [{ from: REFERENCE_SERVER, to: "" }] },
+    { args: ["--", "--port=7788", "--protocol=tcp", "--max-players=3", "--room-name=R1"] },
+  );
+  const lines = run.output
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  expect(lines).toEqual([
+    {
+      event: "starting",
+      time: expect.any(Number),
+      room: "R1",
+      maxPlayers: 3,
+      emptyServerTimeout: 300,
+    },
+    {
+      event: "error",
+      time: expect.any(Number),
+      reason: "could not listen",
+      port: 7788,
+      protocol: "tcp",
+      code: expect.any(Number),
+    },
+  ]);
+  expect(run.errors).toEqual([]);
+  expect(run.exitCode).toBe(1);
+});
+
 test("a deliberately broken addon script fails the check, naming the script", async () => {
   const dir = mkdtempSync(join(tmpdir(), "broken-addon-"));
   try {
