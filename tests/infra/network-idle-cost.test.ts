@@ -6,7 +6,8 @@ import {
   networkSummary,
 } from "../../bench/idle-cost";
 import { dedicatedVpcArgs } from "../../infra/network-layout";
-import { runProgram } from "../support/pulumi-program";
+import { archiveFiles } from "../support/lambda-archive";
+import { ofType, runProgram } from "../support/pulumi-program";
 
 /*
  * Bench measure 7 prices awsx's Vpc from the children awsx documents for its inputs, since under
@@ -66,16 +67,32 @@ test("an awsx component the bench cannot list children for stops the bench", () 
   );
 });
 
-test("the prod program's graph: $0 of infrastructure with its awsx VPC; $109.50 with awsx's default VPC", async () => {
-  const { resources } = await runProgram("prod");
-  const [ours, baseline] = idleCostRows("prod", resources);
-  expect(ours).toMatchObject({
-    side: "ours",
-    infrastructureUsd: 0,
-    network: "1× VPC, 2× subnet, 1× internet gateway, 2× route, 0× NAT gateway, 0× Elastic IP",
+describe("the prod program, whose network is an awsx VPC", () => {
+  let stack: Awaited<ReturnType<typeof runProgram>>;
+  beforeAll(async () => {
+    stack = await runProgram("prod");
+  }, 60_000);
+
+  test("its graph: $0 of infrastructure; $109.50 with awsx's default VPC instead", () => {
+    const [ours, baseline] = idleCostRows("prod", stack.resources);
+    expect(ours).toMatchObject({
+      side: "ours",
+      infrastructureUsd: 0,
+      network: "1× VPC, 2× subnet, 1× internet gateway, 2× route, 0× NAT gateway, 0× Elastic IP",
+    });
+    expect(baseline).toMatchObject({
+      infrastructureUsd: 109.5,
+      network: "1× VPC, 6× subnet, 1× internet gateway, 6× route, 3× NAT gateway, 3× Elastic IP",
+    });
   });
-  expect(baseline).toMatchObject({
-    infrastructureUsd: 109.5,
-    network: "1× VPC, 6× subnet, 1× internet gateway, 6× route, 3× NAT gateway, 3× Elastic IP",
+
+  test("no awsx code enters a Lambda archive", async () => {
+    const functions = ofType(stack.resources, "aws:lambda/function:Function");
+    expect(functions).toHaveLength(5);
+    for (const fn of functions) {
+      const code = (await archiveFiles(fn))["__index.js"].text ?? "";
+      expect(code.length).toBeGreaterThan(0);
+      expect(code).not.toMatch(/awsx/i);
+    }
   });
-}, 60_000);
+});
