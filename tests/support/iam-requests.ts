@@ -73,6 +73,7 @@ function ecsRequests(
   const action = `ecs:${call.action}`;
   switch (call.action) {
     case "RunTask":
+      if (typeof p.taskDefinition !== "string") return [];
       return runTaskRequests(call, resources, arn, clusterArn, clusterName);
     // A request without its required parameter never reaches authorisation: ECS refuses it first.
     case "StopTask":
