@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { chromium, type Browser } from "playwright-core";
@@ -47,6 +48,10 @@ export class Godot4Web {
   private nextId = 0;
 
   async start(): Promise<void> {
+    if (!existsSync(CHROMIUM))
+      throw new Error(
+        `Chromium is not at ${CHROMIUM}: install it (apt-get install chromium) or set CHROMIUM_BIN.`,
+      );
     for (const [name, bytes] of loadEngineFiles()) this.assets.set(`/${name}`, bytes);
     this.server = createServer((request, response) => {
       const path = new URL(request.url ?? "/", "http://127.0.0.1").pathname;
@@ -78,12 +83,20 @@ export class Godot4Web {
     let timer: NodeJS.Timeout | undefined;
     try {
       const tab = await context.newPage();
-      const exited = new Promise<number>((resolve) => {
-        void tab.exposeFunction("godotExit", (code: number) => resolve(code));
-      });
+      let exit!: (code: number) => void;
+      const exited = new Promise<number>((resolve) => (exit = resolve));
+      await tab.exposeFunction("godotExit", (code: number) => exit(code));
       await tab.exposeFunction("godotPrint", (line: string) => output.push(line));
-      tab.on("pageerror", (error) => output.push(`RuntimeError (page): ${error.message}`));
-      tab.on("crash", () => output.push("RuntimeError: the page crashed"));
+      // A wasm trap or abort surfaces as a page error and the engine never calls onExit: end the
+      // run now with -1 rather than wait for the timeout.
+      tab.on("pageerror", (error) => {
+        output.push(`RuntimeError (page): ${error.message}`);
+        exit(-1);
+      });
+      tab.on("crash", () => {
+        output.push("RuntimeError: the page crashed");
+        exit(-1);
+      });
       const timeout = new Promise<null>((resolve) => {
         timer = setTimeout(() => resolve(null), options.timeoutMs ?? 30_000);
       });
