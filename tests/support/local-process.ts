@@ -35,14 +35,20 @@ export class LocalModeProcess {
   }
 
   /** Starts `node -r ts-node/register/transpile-only local/main.ts --port 0 --json ...args`. */
-  static async start(args: string[], options: { viaNpm?: boolean } = {}) {
+  static async start(args: string[], options: { viaNpm?: boolean; nodeArgs?: string[] } = {}) {
     const flags = ["--port", "0", "--json", ...args];
     const env = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH}` };
     const child = options.viaNpm
       ? spawn("npm", ["start", "--silent", "--", ...flags], { cwd: ROOT, env })
       : spawn(
           process.execPath,
-          ["-r", "ts-node/register/transpile-only", "local/main.ts", ...flags],
+          [
+            ...(options.nodeArgs ?? []),
+            "-r",
+            "ts-node/register/transpile-only",
+            "local/main.ts",
+            ...flags,
+          ],
           { cwd: ROOT, env },
         );
     const local = new LocalModeProcess(child);
