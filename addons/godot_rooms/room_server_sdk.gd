@@ -14,7 +14,7 @@ extends Node
 ## GDScript cannot catch SIGTERM, so the container's entrypoint traps it and creates the drain
 ## file, which this polls; the API can also ask for a drain in a heartbeat's answer (`drain`).
 ## The secret is a one-time bootstrap: a heartbeat's answer may carry `data.roomKey`, which is
-## used from then on. Neither is ever printed. The player count is the multiplayer API's peers
+## used from then on, and `data.heartbeatSeconds`, the period from then on. Neither is ever printed. The player count is the multiplayer API's peers
 ## unless the game sets it (set_players). Network failures are retried with backoff, never fatal.
 
 # preload, not the global class names: a project run without the editor (--path, or an
@@ -167,6 +167,10 @@ func _after_heartbeat(result: Dictionary) -> void:
 	var key := str(answer.get("roomKey", ""))
 	if key != "":
 		_key = key
+	# The API may set the period (its heartbeatSeconds setting); it wins over the environment.
+	var period: Variant = answer.get("heartbeatSeconds")
+	if (period is float or period is int) and float(period) > 0.0:
+		heartbeat_seconds = float(period)
 	var wait := heartbeat_seconds
 	if result.success:
 		_retry_delay = FIRST_RETRY_DELAY
