@@ -29,6 +29,11 @@ beforeAll(async () => {
   stub = await startCorsStub((request) => {
     const body = JSON.parse(request.body || "{}") as { server?: string };
     if (body.server === "Alpha" && alpha < ALPHA_ANSWERS.length) return ALPHA_ANSWERS[alpha++];
+    if (body.server === "Gone")
+      return {
+        status: 404,
+        body: { success: false, message: 'No room is named "Gone".', data: [] },
+      };
     return { status: 200, body: { success: true, message: "ok", data: {} } };
   });
   run = await godot.run(
@@ -121,4 +126,11 @@ test("drain: `drain: true` from the API, or the drain file the entrypoint create
   expect(steps.has("did not quit")).toBe(false);
   expect(run.errors).toEqual([]);
   expect(run.exitCode).toBe(0);
+});
+
+test("a 404 (the room was removed) drains without another heartbeat", () => {
+  expect(steps.get("gone")).toEqual({ drains: ["removed"], state: "draining" });
+  expect(heartbeats("Gone").map(bodyOf)).toEqual([
+    { server: "Gone", state: "ready", players: 2, maxPlayers: 2 },
+  ]);
 });

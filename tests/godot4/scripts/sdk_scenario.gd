@@ -34,6 +34,12 @@ func _off() -> void:
 
 
 func _heartbeats_and_api_drain() -> void:
+	var gone := Rooms.create_server_sdk()  # its room was removed: the stub answers 404
+	gone.quit_on_drain = false
+	var gone_drains := []
+	gone.drain_requested.connect(func(reason: String) -> void: gone_drains.append(reason))
+	gone.start({"ROOMS_API_URL": _stub, "ROOM_NAME": "Gone", "ROOM_SECRET": "gone-secret"})
+	gone.mark_ready(2)
 	var sdk := Rooms.create_server_sdk()
 	sdk.quit_on_drain = false
 	var drains := []
@@ -49,6 +55,7 @@ func _heartbeats_and_api_drain() -> void:
 	var deadline := Time.get_ticks_msec() + 15000
 	while Time.get_ticks_msec() < deadline and (drains.is_empty() or results.size() < 5):
 		await get_tree().process_frame
+	_step("gone", {"drains": gone_drains, "state": gone.state})
 	_step("heartbeats", {
 		"on": on, "drains": drains, "statuses": results, "state": sdk.state,
 		"players": sdk.player_count(), "body_before_ready": body_before_ready,

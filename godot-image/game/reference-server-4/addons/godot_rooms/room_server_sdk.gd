@@ -138,9 +138,10 @@ func drain(reason := "signal") -> void:
 	_drain_timer.stop()
 	_log_once("drain", {"reason": reason})
 	drain_requested.emit(reason)
-	while _sending:
-		await get_tree().process_frame
-	await _heartbeat()
+	if reason != "removed":  # the API said the room is gone: nobody to tell
+		while _sending:
+			await get_tree().process_frame
+		await _heartbeat()
 	if quit_on_drain:
 		await get_tree().create_timer(drain_quit_delay).timeout
 		get_tree().quit(0)
