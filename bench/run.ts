@@ -9,6 +9,7 @@ import { measureColdInit } from "./cold-init";
 import { idleCostRows } from "./idle-cost";
 import { measureListCost } from "./list-cost";
 import { measureLocalJoin } from "./local-join";
+import { measureLocalSoak } from "./local-soak";
 import { measureProgramEvaluation } from "./program-evaluation";
 
 interface Goal {
@@ -92,6 +93,15 @@ async function main() {
     const localJoin = await measureLocalJoin();
     show("6. Local mode, real Godot: create → RUNNING and create → joined", [localJoin]);
 
+    const soak = await measureLocalSoak();
+    show("8. Local mode memory: heap after GC and RSS, before and after a soak", [soak]);
+    goals.push({
+      measure: "8. local soak",
+      goal: "heap after GC grows ≤ 10 % over the soak",
+      measured: `${soak.heapGrowthPercent} % (${soak.heapStartMB} → ${soak.heapEndMB} MB, ${soak.seconds} s)`,
+      met: soak.heapGrowthPercent <= 10,
+    });
+
     show("Goals", goals);
     const results = {
       date: new Date().toISOString(),
@@ -110,6 +120,7 @@ async function main() {
       callsPerPage: calls,
       programEvaluation: evaluation.rows,
       localJoin,
+      localSoak: soak,
       idleCost: idle,
     };
     mkdirSync(join(__dirname, "results"), { recursive: true });
