@@ -9,6 +9,7 @@ import { ECSClient } from "@aws-sdk/client-ecs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { ENV_NAMES } from "../common/env-names";
 import { DynamoDbRoomStore } from "../handlers/aws/dynamodb-room-store";
+import { DynamoDbRoomUpdater } from "../handlers/aws/dynamodb-room-updater";
 import { EcsFleet } from "../handlers/aws/ecs-fleet";
 import { emfMetrics } from "../handlers/aws/emf-metrics";
 import { eniAddressResolver } from "../handlers/aws/eni-address-resolver";
@@ -31,6 +32,7 @@ function sharedDeps(functionName: string): RoomDeps {
   const resolver = eniAddressResolver(() => ec2, settings.gamePort);
   return {
     store: new DynamoDbRoomStore(db, readTableName(process.env)),
+    updater: new DynamoDbRoomUpdater(db, readTableName(process.env)),
     fleet: new EcsFleet(readFleetSettings(process.env), new ECSClient({}), resolver),
     settings,
     log: jsonLogger({ function: functionName }),

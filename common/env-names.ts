@@ -15,6 +15,23 @@ export const ENV_NAMES = {
   capacityProvider: "ROOMS_CAPACITY_PROVIDER",
   stuckAfterSeconds: "ROOMS_STUCK_AFTER_SECONDS",
   stackName: "ROOMS_STACK_NAME",
+  serverReadiness: "ROOMS_SERVER_READINESS",
+  heartbeatSeconds: "ROOMS_HEARTBEAT_SECONDS",
+  readyTimeoutSeconds: "ROOMS_READY_TIMEOUT_SECONDS",
+  heartbeatTimeoutSeconds: "ROOMS_HEARTBEAT_TIMEOUT_SECONDS",
+  gameProtocol: "ROOMS_GAME_PROTOCOL",
+} as const;
+
+/**
+ * What every room server is given (RunTask container overrides in AWS, the process environment
+ * locally): the room API's base URL, its room's name, a one-time secret its first heartbeat
+ * exchanges for the room key, and how often to heartbeat.
+ */
+export const ROOM_SERVER_ENV = {
+  apiUrl: "ROOMS_API_URL",
+  name: "ROOM_NAME",
+  secret: "ROOM_SECRET",
+  heartbeatSeconds: "ROOM_HEARTBEAT_SECONDS",
 } as const;
 
 /** The container environment variable that tells a game server its room name. */

@@ -10,13 +10,19 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DynamoDbRoomStore } from "./aws/dynamodb-room-store";
+import { DynamoDbRoomUpdater } from "./aws/dynamodb-room-updater";
 import { EcsFleet } from "./aws/ecs-fleet";
 import { eniAddressResolver } from "./aws/eni-address-resolver";
 import { emfMetrics } from "./aws/emf-metrics";
 import { jsonLogger } from "./aws/json-logger";
 import { ENV_NAMES } from "../common/env-names";
 import { handleRoute } from "./http/http-handler";
-import { createServerRoute, getServersRoute, stopServerRoute } from "./http/rooms-routes";
+import {
+  createServerRoute,
+  getServersRoute,
+  roomHeartbeatRoute,
+  stopServerRoute,
+} from "./http/rooms-routes";
 import type { Fleet, RoomDeps } from "./ports";
 import { applyTaskStateChange } from "./rooms/apply-task-state-change";
 import { reconcileRooms } from "./rooms/reconcile-rooms";
@@ -31,14 +37,13 @@ function noFleet(functionName: string): Fleet {
 }
 
 /* eslint-disable @typescript-eslint/no-require-imports -- lazy loading is the point here */
-function roomStore(): DynamoDbRoomStore {
+function documentClient(): DynamoDBDocumentClient {
   const dynamodb = require("@aws-sdk/client-dynamodb") as typeof import("@aws-sdk/client-dynamodb");
   const lib = require("@aws-sdk/lib-dynamodb") as typeof import("@aws-sdk/lib-dynamodb");
   const client: DynamoDBClient = new dynamodb.DynamoDBClient({});
-  const db: DynamoDBDocumentClient = lib.DynamoDBDocumentClient.from(client, {
+  return lib.DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
   });
-  return new DynamoDbRoomStore(db, readTableName(process.env));
 }
 
 function ecsFleet(): Fleet {
@@ -72,9 +77,10 @@ function forRequest(
 function deps(
   fleet: Fleet,
   functionName: string,
+  db: DynamoDBDocumentClient = documentClient(),
 ): RoomDeps & { log: ReturnType<typeof jsonLogger> } {
   return {
-    store: roomStore(),
+    store: new DynamoDbRoomStore(db, readTableName(process.env)),
     fleet,
     settings: readRoomSettings(process.env),
     log: jsonLogger({ function: functionName }),
@@ -98,8 +104,18 @@ export function stopServerFactory(): Handler {
   return (event, context) => handleRoute(stopServerRoute, event, forRequest(roomDeps, context));
 }
 
+/** Heartbeats touch only the table: no ECS, no EC2. */
+export function roomHeartbeatFactory(): Handler {
+  const db = documentClient();
+  const updater = new DynamoDbRoomUpdater(db, readTableName(process.env));
+  const roomDeps = { ...deps(noFleet("room_heartbeat"), "room_heartbeat", db), updater };
+  return (event, context) => handleRoute(roomHeartbeatRoute, event, forRequest(roomDeps, context));
+}
+
 export function taskEventsFactory(): Handler {
-  const roomDeps = deps(addressOnlyFleet(), "task_events");
+  const db = documentClient();
+  const updater = new DynamoDbRoomUpdater(db, readTableName(process.env));
+  const roomDeps = { ...deps(addressOnlyFleet(), "task_events", db), updater };
   return async (event, context) => ({
     outcome: await applyTaskStateChange(event, forRequest(roomDeps, context)),
   });

@@ -1,4 +1,4 @@
-import type { RoomRecord, RoomStatus } from "./rooms/room";
+import type { GameProtocol, RoomRecord, RoomStatus, ServerReadiness } from "./rooms/room";
 
 /** The fields a state change writes to a room. */
 export interface RoomStateUpdate {
@@ -11,6 +11,11 @@ export interface RoomStateUpdate {
   readonly version?: string;
   readonly updatedAt: string;
   readonly expiresAt: number;
+  /** ECS reports the task RUNNING (a heartbeat room then waits for its server to be ready). */
+  readonly taskRunning?: boolean;
+  readonly taskRunningAt?: string;
+  /** Apply only if the room's `ready` is still this (a heartbeat may have changed it). */
+  readonly readySeen?: boolean;
 }
 
 export interface RoomPage {
@@ -30,11 +35,6 @@ export interface RoomStore {
   /** Records the server of a reservation. False when the reservation is gone. */
   attachServer(name: string, roomId: string, serverId: string): Promise<boolean>;
   get(name: string): Promise<RoomRecord | undefined>;
-  /**
-   * Applies a state change when the row is still this reservation's, its last applied event
-   * version is lower, and it is not STOPPING (unless the change is). False when not applied.
-   */
-  applyState(name: string, roomId: string, update: RoomStateUpdate): Promise<boolean>;
   /** Marks a room STOPPING; false when the reservation is gone. */
   markStopping(name: string, roomId: string, updatedAt: string): Promise<boolean>;
   /** Pushes back the TTL of a room that is still this reservation's. */
@@ -51,10 +51,33 @@ export interface RoomStore {
   repairSlotCount(expected: number, actual: number): Promise<boolean>;
 }
 
+/** The writes of a room's state: task state changes and heartbeats. */
+export interface RoomUpdater {
+  /**
+   * Applies a state change when the row is still this reservation's, its last applied event
+   * version is lower, and it is not STOPPING (unless the change is). False when not applied.
+   */
+  applyState(name: string, roomId: string, update: RoomStateUpdate): Promise<boolean>;
+  /**
+   * Sets and removes fields of a room if each `expected` field still holds its value (`undefined`
+   * means absent). Index keys follow `status`. False when a condition did not hold or the room is
+   * gone. The one write of a heartbeat.
+   */
+  update(
+    name: string,
+    change: { set: Partial<RoomRecord>; remove?: ReadonlyArray<keyof RoomRecord> },
+    expected: Partial<Record<keyof RoomRecord, unknown>>,
+  ): Promise<boolean>;
+}
+
 export interface ServerStart {
   readonly roomId: string;
   readonly name: string;
   readonly version?: string;
+  /** The one-time ROOM_SECRET the server's first heartbeat exchanges for its room key. */
+  readonly secret: string;
+  /** The room API's base URL as the client called it (ROOMS_API_URL); a fleet may know better. */
+  readonly apiUrl?: string;
 }
 
 /** A server of ours that the fleet knows about. */
@@ -103,6 +126,15 @@ export interface RoomSettings {
   /** TTL of a room before RUNNING, and of a RUNNING room since its last refresh. */
   readonly provisioningTtlSeconds: number;
   readonly runningTtlSeconds: number;
+  /** Default `task`: RUNNING when the task runs. `heartbeat`: when the server also said ready. */
+  readonly serverReadiness?: ServerReadiness;
+  /** How often servers heartbeat (ROOM_HEARTBEAT_SECONDS). Default 30. */
+  readonly heartbeatSeconds?: number;
+  /** A heartbeat room whose task runs but whose server has not said ready is removed after this. */
+  readonly readyTimeoutSeconds?: number;
+  /** A ready room whose heartbeats stopped for this long is removed. Default 3 periods. */
+  readonly heartbeatTimeoutSeconds?: number;
+  readonly gameProtocol?: GameProtocol;
 }
 
 export interface RoomDeps {
@@ -113,4 +145,6 @@ export interface RoomDeps {
   readonly now: () => Date;
   /** Optional: where use cases report what they did. */
   readonly metrics?: Metrics;
+  /** Only the task-events and heartbeat functions need it (and only their archives carry it). */
+  readonly updater?: RoomUpdater;
 }

@@ -25,7 +25,19 @@ export function readRoomSettings(env: Env): RoomSettings {
     stuckAfterSeconds: positiveInteger(env, ENV_NAMES.stuckAfterSeconds),
     provisioningTtlSeconds: 3600,
     runningTtlSeconds: 86_400,
+    serverReadiness: env[ENV_NAMES.serverReadiness] === "heartbeat" ? "heartbeat" : "task",
+    heartbeatSeconds: optionalWhole(env, ENV_NAMES.heartbeatSeconds, 30),
+    readyTimeoutSeconds: optionalWhole(env, ENV_NAMES.readyTimeoutSeconds, 120),
+    heartbeatTimeoutSeconds: optionalWhole(env, ENV_NAMES.heartbeatTimeoutSeconds, 90),
+    ...(env[ENV_NAMES.gameProtocol] === "tcp" || env[ENV_NAMES.gameProtocol] === "udp"
+      ? { gameProtocol: env[ENV_NAMES.gameProtocol] as "tcp" | "udp" }
+      : {}),
   };
+}
+
+/** An optional whole-number setting; stacks older than the setting get the default. */
+function optionalWhole(env: Env, name: string, fallback: number): number {
+  return env[name] === undefined ? fallback : positiveInteger(env, name);
 }
 
 export function readTableName(env: Env): string {
@@ -49,5 +61,6 @@ export function readFleetSettings(env: Env): EcsFleetSettings {
     securityGroupId: required(env, ENV_NAMES.securityGroupId),
     capacityProvider,
     gamePort: positiveInteger(env, ENV_NAMES.gamePort),
+    heartbeatSeconds: optionalWhole(env, ENV_NAMES.heartbeatSeconds, 30),
   };
 }

@@ -27,7 +27,7 @@ function isConditionFailure(error: unknown): boolean {
 }
 
 /** Runs a conditional write: true when written, false when its condition did not hold. */
-async function conditionally(write: Promise<unknown>): Promise<boolean> {
+export async function conditionally(write: Promise<unknown>): Promise<boolean> {
   try {
     await write;
     return true;
@@ -108,61 +108,6 @@ export class DynamoDbRoomStore implements RoomStore {
       ),
     );
     return Item ? fromItem(Item) : undefined;
-  }
-
-  applyState(name: string, roomId: string, update: RoomStateUpdate): Promise<boolean> {
-    const values: Record<string, unknown> = {
-      ":rid": roomId,
-      ":sid": update.serverId,
-      ":v": update.eventVersion,
-      ":status": update.status,
-      ":updatedAt": update.updatedAt,
-      ":expiresAt": update.expiresAt,
-    };
-    const set = [
-      "#status = :status",
-      "serverId = :sid",
-      "eventVersion = :v",
-      "updatedAt = :updatedAt",
-      "expiresAt = :expiresAt",
-    ];
-    let remove = ["ip", "runningKey", "runningVersion"];
-    if (update.status === "RUNNING") {
-      const keys = runningKeys(update.version);
-      Object.assign(values, {
-        ":ip": update.ip,
-        ":port": update.port,
-        ":runningKey": keys.runningKey,
-      });
-      set.push("ip = :ip", "port = :port", "runningKey = :runningKey");
-      remove = ["runningVersion"];
-      if (keys.runningVersion) {
-        values[":runningVersion"] = keys.runningVersion;
-        set.push("runningVersion = :runningVersion");
-        remove = [];
-      }
-    }
-    const condition = [
-      "roomId = :rid",
-      "(attribute_not_exists(serverId) OR serverId = :sid)",
-      "(attribute_not_exists(eventVersion) OR eventVersion < :v)",
-    ];
-    if (update.status !== "STOPPING") {
-      condition.push("#status <> :stopping");
-      values[":stopping"] = "STOPPING";
-    }
-    return conditionally(
-      this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: roomKey(name),
-          UpdateExpression: `SET ${set.join(", ")}${remove.length ? ` REMOVE ${remove.join(", ")}` : ""}`,
-          ConditionExpression: condition.join(" AND "),
-          ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: values,
-        }),
-      ),
-    );
   }
 
   markStopping(name: string, roomId: string, updatedAt: string): Promise<boolean> {

@@ -6,7 +6,12 @@ import {
   StopTaskCommand,
   type Task,
 } from "@aws-sdk/client-ecs";
-import { ROOM_NAME_ENV, STARTED_BY_PREFIX, roomIdFromStartedBy } from "../../common/env-names";
+import {
+  ROOM_NAME_ENV,
+  ROOM_SERVER_ENV,
+  STARTED_BY_PREFIX,
+  roomIdFromStartedBy,
+} from "../../common/env-names";
 import type { Fleet, FleetServer, ServerAddress, ServerStart } from "../ports";
 import { fleetCapacity } from "../rooms/errors";
 import { awsRequest } from "./transient-errors";
@@ -20,6 +25,8 @@ export interface EcsFleetSettings {
   readonly securityGroupId: string;
   readonly capacityProvider: "FARGATE" | "FARGATE_SPOT";
   readonly gamePort: number;
+  /** ROOM_HEARTBEAT_SECONDS for the servers. */
+  readonly heartbeatSeconds: number;
 }
 
 /** RunTask failure reasons that mean "no capacity now", not "misconfigured". */
@@ -68,7 +75,19 @@ export class EcsFleet implements Fleet {
             containerOverrides: [
               {
                 name: settings.containerName,
-                environment: [{ name: ROOM_NAME_ENV, value: request.name }],
+                // ROOM_SECRET is repeated in every task state change event and in DescribeTasks:
+                // it is a one-time bootstrap, exchanged for the room key by the first heartbeat.
+                environment: [
+                  { name: ROOM_NAME_ENV, value: request.name },
+                  { name: ROOM_SERVER_ENV.secret, value: request.secret },
+                  {
+                    name: ROOM_SERVER_ENV.heartbeatSeconds,
+                    value: String(settings.heartbeatSeconds),
+                  },
+                  ...(request.apiUrl
+                    ? [{ name: ROOM_SERVER_ENV.apiUrl, value: request.apiUrl }]
+                    : []),
+                ],
               },
             ],
           },

@@ -34,6 +34,16 @@ const RECORD_FIELDS = [
   "ownerTokenHash",
   "eventVersion",
   "expiresAt",
+  "players",
+  "maxPlayers",
+  "protocol",
+  "readiness",
+  "taskRunning",
+  "taskRunningAt",
+  "ready",
+  "heartbeatAt",
+  "bootstrapHash",
+  "keyHash",
 ] as const;
 
 export function fromItem(item: Record<string, unknown>): RoomRecord {

@@ -10,6 +10,12 @@ export interface HttpRequest {
   /** The JSON body's fields, or {} when there is no body. */
   readonly body: Readonly<Record<string, unknown>>;
   readonly bearerToken?: string;
+  /**
+   * The API's base URL as this request reached it (`https://<domainName>[/<stage>]`), from the
+   * request context: the room servers' ROOMS_API_URL. (Reading it from the API resource in the
+   * program would make each function depend on the API that depends on it.)
+   */
+  readonly apiUrl?: string;
 }
 
 export const MAX_BODY_BYTES = 8 * 1024;
@@ -27,13 +33,26 @@ export function readHttpRequest(event: Partial<APIGatewayProxyEventV2>): HttpReq
         ? http.path
         : "";
   const bearerToken = bearerTokenOf(event.headers);
+  const apiUrl = apiUrlOf(event.requestContext);
   return {
     method,
     path,
     query: readQuery(event),
     body: readBody(event),
     ...(bearerToken ? { bearerToken } : {}),
+    ...(apiUrl ? { apiUrl } : {}),
   };
+}
+
+function apiUrlOf(context: unknown): string | undefined {
+  const { domainName, stage } = (context ?? {}) as { domainName?: unknown; stage?: unknown };
+  if (typeof domainName !== "string" || !/^[A-Za-z0-9.-]{1,253}$/.test(domainName))
+    return undefined;
+  const stagePath =
+    typeof stage === "string" && stage !== "$default" && /^[A-Za-z0-9_-]{1,128}$/.test(stage)
+      ? `/${stage}`
+      : "";
+  return `https://${domainName}${stagePath}`;
 }
 
 function readQuery(event: Partial<APIGatewayProxyEventV2>): Map<string, string> {

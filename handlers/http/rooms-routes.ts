@@ -2,6 +2,7 @@ import type { RoomDeps } from "../ports";
 import { createRoom } from "../rooms/create-room";
 import { getRoom } from "../rooms/get-room";
 import { listRooms } from "../rooms/list-rooms";
+import { roomHeartbeat } from "../rooms/room-heartbeat";
 import { stopRoom } from "../rooms/stop-room";
 import { type HttpResult, success } from "./envelope";
 import { type HttpRequest, parameter } from "./http-request";
@@ -19,7 +20,11 @@ export const createServerRoute: RoomsRoute = {
   path: "/create_server",
   async run(request, deps) {
     const { room, ownerToken } = await createRoom(
-      { name: parameter(request, "server"), version: parameter(request, "version") },
+      {
+        name: parameter(request, "server"),
+        version: parameter(request, "version"),
+        ...(request.apiUrl ? { apiUrl: request.apiUrl } : {}),
+      },
       deps,
     );
     return success(room.name, { ...room, ownerToken });
@@ -39,6 +44,7 @@ export const getServersRoute: RoomsRoute = {
         page: request.query.get("page"),
         cursor: request.query.get("cursor"),
         version: request.query.get("version"),
+        joinable: request.query.get("joinable"),
       },
       deps,
     );
@@ -59,8 +65,31 @@ export const stopServerRoute: RoomsRoute = {
   },
 };
 
+/**
+ * `POST /room_heartbeat` with `Authorization: Bearer <ROOM_SECRET or room key>` and the body
+ * `{server, state: "ready" | "draining", players, maxPlayers}`: a room server's heartbeat.
+ */
+export const roomHeartbeatRoute: RoomsRoute = {
+  method: "POST",
+  path: "/room_heartbeat",
+  async run(request, deps) {
+    const answer = await roomHeartbeat(
+      {
+        server: parameter(request, "server"),
+        state: request.body.state,
+        players: request.body.players,
+        maxPlayers: request.body.maxPlayers,
+        ...(request.bearerToken ? { secret: request.bearerToken } : {}),
+      },
+      deps,
+    );
+    return success(answer.drain ? "drain" : "ok", answer);
+  },
+};
+
 export const ROOMS_ROUTES: readonly RoomsRoute[] = [
   createServerRoute,
   getServersRoute,
   stopServerRoute,
+  roomHeartbeatRoute,
 ];

@@ -14,6 +14,19 @@ export type ChangeOutcome = "applied" | "removed" | "ignored";
 export async function applyTaskStateChange(event: unknown, deps: RoomDeps): Promise<ChangeOutcome> {
   const change = parseTaskStateChange(event);
   if (!change) return "ignored";
+  if (!deps.updater) throw new Error("task_events needs deps.updater");
+  // A heartbeat may flip `ready` between our read and write: then read again and redo.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const outcome = await applyOnce(change, deps);
+    if (outcome !== "retry") return outcome;
+  }
+  return "ignored";
+}
+
+async function applyOnce(
+  change: TaskStateChange,
+  deps: RoomDeps,
+): Promise<ChangeOutcome | "retry"> {
   const record = await deps.store.get(change.roomName);
   if (!belongsTo(record, change)) {
     deps.log.info("state change of an unknown task ignored", {
@@ -38,21 +51,29 @@ export async function applyTaskStateChange(event: unknown, deps: RoomDeps): Prom
     deps.log.warn("running server has no public address yet", { room: record.name });
     return "ignored";
   }
+  // A heartbeat room is RUNNING only once its server has also said ready.
+  const gated = phase === "RUNNING" && record.readiness === "heartbeat";
+  const status = gated && !record.ready ? "PENDING" : phase;
   const now = deps.now();
   const ttl =
     phase === "RUNNING" ? deps.settings.runningTtlSeconds : deps.settings.provisioningTtlSeconds;
-  const applied = await deps.store.applyState(record.name, record.roomId, {
-    status: phase,
+  const applied = await deps.updater!.applyState(record.name, record.roomId, {
+    status,
     serverId: change.serverId,
     eventVersion: change.version,
     ...(address ?? {}),
     ...(record.version ? { version: record.version } : {}),
     updatedAt: now.toISOString(),
     expiresAt: Math.floor(now.getTime() / 1000) + ttl,
+    ...(phase === "RUNNING" ? { taskRunning: true, taskRunningAt: now.toISOString() } : {}),
+    ...(gated ? { readySeen: record.ready === true } : {}),
   });
-  if (applied && phase === "RUNNING")
+  if (!applied) return gated ? "retry" : "ignored";
+  if (status === "RUNNING")
     deps.log.info("room running", { room: record.name, port: address?.port });
-  return applied ? "applied" : "ignored";
+  if (gated && status === "PENDING")
+    deps.log.info("task running; waiting for the server to say ready", { room: record.name });
+  return "applied";
 }
 
 function belongsTo(record: RoomRecord | undefined, change: TaskStateChange): record is RoomRecord {

@@ -6,13 +6,21 @@ import {
   roomNameTaken,
   serverStartFailed,
 } from "./errors";
-import { hashOwnerToken, newOwnerToken, newRoomId } from "./owner-token";
+import {
+  hashOwnerToken,
+  hashRoomSecret,
+  newOwnerToken,
+  newRoomId,
+  newRoomSecret,
+} from "./owner-token";
 import { type Room, type RoomRecord, toPublicRoom } from "./room";
 import { generateRoomName, validateRoomName, validateVersion } from "./room-names";
 
 export interface CreateRoomInput {
   readonly name?: unknown;
   readonly version?: unknown;
+  /** The room API's base URL as this request reached it: the servers' ROOMS_API_URL. */
+  readonly apiUrl?: string;
 }
 
 export interface CreatedRoom {
@@ -33,9 +41,10 @@ export async function createRoom(input: CreateRoomInput, deps: RoomDeps): Promis
   const ownerToken = newOwnerToken();
   const given =
     input.name === undefined || input.name === "" ? undefined : validateRoomName(input.name);
-  const record = await reserveName(given, version, hashOwnerToken(ownerToken), deps);
+  const secret = newRoomSecret();
+  const record = await reserveName(given, version, hashOwnerToken(ownerToken), deps, secret);
   await takeSlot(record, deps);
-  const serverId = await startServer(record, deps);
+  const serverId = await startServer(record, deps, secret, input.apiUrl);
   await recordServer(record, serverId, deps);
   deps.log.info("room created", { room: record.name });
   deps.metrics?.count("RoomsCreated");
@@ -47,10 +56,14 @@ async function reserveName(
   version: string | undefined,
   ownerTokenHash: string,
   deps: RoomDeps,
+  secret: string,
 ): Promise<RoomRecord> {
   const attempts = given ? 1 : GENERATED_NAME_ATTEMPTS;
   for (let attempt = 1; ; attempt++) {
-    const record = newRecord(given ?? generateRoomName(), version, ownerTokenHash, deps);
+    const record = {
+      ...newRecord(given ?? generateRoomName(), version, ownerTokenHash, deps),
+      bootstrapHash: hashRoomSecret(secret),
+    };
     try {
       await deps.store.reserve(record);
       return record;
@@ -78,6 +91,8 @@ function newRecord(
     roomId: newRoomId(),
     ownerTokenHash,
     expiresAt: Math.floor(now.getTime() / 1000) + deps.settings.provisioningTtlSeconds,
+    readiness: deps.settings.serverReadiness ?? "task",
+    ...(deps.settings.gameProtocol ? { protocol: deps.settings.gameProtocol } : {}),
   };
 }
 
@@ -99,12 +114,19 @@ async function takeSlot(record: RoomRecord, deps: RoomDeps): Promise<void> {
   }
 }
 
-async function startServer(record: RoomRecord, deps: RoomDeps): Promise<string> {
+async function startServer(
+  record: RoomRecord,
+  deps: RoomDeps,
+  secret: string,
+  apiUrl: string | undefined,
+): Promise<string> {
   try {
     return await deps.fleet.start({
       roomId: record.roomId,
       name: record.name,
       version: record.version,
+      secret,
+      ...(apiUrl ? { apiUrl } : {}),
     });
   } catch (error) {
     deps.log.warn("server start failed; releasing the room", {

@@ -20,6 +20,7 @@ export type ClientErrorCode =
   | "RoomNotFound"
   | "RoomNameTaken"
   | "NotRoomOwner"
+  | "NotRoomServer"
   | "RoomNotReady"
   | "AtCapacity"
   | "ServerStartFailed"
@@ -92,6 +93,12 @@ export const roomNameTaken = (name: string, cause?: unknown) =>
   });
 
 export const notRoomOwner = () => roomsError("NotRoomOwner", NOT_OWNER_MESSAGE, { status: 403 });
+
+export const NOT_ROOM_SERVER_MESSAGE =
+  "Only the room's own server can send its heartbeat: 'Authorization: Bearer <ROOM_SECRET or room key>'.";
+
+export const notRoomServer = () =>
+  roomsError("NotRoomServer", NOT_ROOM_SERVER_MESSAGE, { status: 403 });
 
 export const roomNotReady = (name: string) =>
   roomsError("RoomNotReady", `The room "${name}" is still starting. Try again in a few seconds.`, {

@@ -12,6 +12,8 @@ export interface ListRoomsInput {
   /** Opaque cursor from a previous page's `nextCursor`; cheaper than deep page numbers. */
   readonly cursor?: unknown;
   readonly version?: unknown;
+  /** "true": only rooms with a free seat (by their heartbeats), fullest first. */
+  readonly joinable?: unknown;
 }
 
 export interface RoomList {
@@ -30,6 +32,7 @@ export async function listRooms(
   deps: Pick<RoomDeps, "store" | "settings">,
 ): Promise<RoomList> {
   const version = validateVersion(input.version);
+  const joinable = parseJoinable(input.joinable);
   if (input.cursor !== undefined && input.page !== undefined) {
     throw invalidRequest("Give either 'page' or 'cursor', not both.");
   }
@@ -40,6 +43,7 @@ export async function listRooms(
   }
   const page = parsePage(input.page);
   if (page * PAGE_SIZE >= deps.settings.maxRooms) return { rooms: [], itemsRead: 0 };
+  if (joinable) return joinablePage(page, version, deps);
   let cursor: string | undefined;
   let itemsRead = 0;
   for (let skipped = 0; skipped < page; skipped++) {
@@ -63,6 +67,39 @@ async function readPage(
     ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
     itemsRead: page.itemsRead,
   };
+}
+
+/**
+ * Rooms with a free seat, fullest first (so players fill rooms), then by name. RUNNING rooms are
+ * at most the room cap, so reading them all from the sparse index is bounded by the cap. Rooms
+ * that never reported seats (no heartbeats) cannot promise one and are not listed.
+ */
+async function joinablePage(
+  page: number,
+  version: string | undefined,
+  deps: Pick<RoomDeps, "store" | "settings">,
+): Promise<RoomList> {
+  const rooms: Room[] = [];
+  let cursor: string | undefined;
+  let itemsRead = 0;
+  do {
+    const batch = await deps.store.listRunning({ limit: 100, cursor, version });
+    itemsRead += batch.itemsRead;
+    rooms.push(...batch.rooms.map(toPublicRoom));
+    cursor = batch.nextCursor;
+  } while (cursor);
+  const open = rooms
+    .filter(
+      (r) => r.players !== undefined && r.maxPlayers !== undefined && r.players < r.maxPlayers,
+    )
+    .sort((a, b) => (b.players ?? 0) - (a.players ?? 0) || a.name.localeCompare(b.name));
+  return { rooms: open.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE), itemsRead };
+}
+
+function parseJoinable(raw: unknown): boolean {
+  if (raw === undefined || raw === "" || raw === "false") return false;
+  if (raw === "true") return true;
+  throw invalidRequest("'joinable' must be true or false.");
 }
 
 function parsePage(raw: unknown): number {

@@ -22,3 +22,12 @@ export function ownerTokenMatches(presented: string | undefined, storedHash: str
 export function newRoomId(): string {
   return randomBytes(12).toString("hex");
 }
+
+/**
+ * Room servers' secrets (the one-time ROOM_SECRET and the room key it is exchanged for) are made,
+ * stored and checked exactly like owner tokens: random, kept only as a SHA-256, compared in
+ * constant time.
+ */
+export const newRoomSecret = newOwnerToken;
+export const hashRoomSecret = hashOwnerToken;
+export const roomSecretMatches = ownerTokenMatches;

@@ -34,9 +34,14 @@ export async function reconcileRooms(deps: RoomDeps): Promise<ReconcileReport> {
   for (const record of records) {
     if (Date.parse(record.createdAt) >= listedAt.getTime()) continue;
     const server = active.find((s) => s.roomId === record.roomId);
-    if (!server || isStuck(record, deps)) {
-      if (server) await deps.fleet.stop(server.serverId, "room stuck before RUNNING");
-      if (await releaseRoom(record, deps)) removedRooms.push(record.name);
+    const unhealthy = server ? livenessFailure(record, deps) : undefined;
+    if (!server || unhealthy || isStuck(record, deps)) {
+      if (server)
+        await deps.fleet.stop(server.serverId, unhealthy?.reason ?? "room stuck before RUNNING");
+      if (await releaseRoom(record, deps)) {
+        removedRooms.push(record.name);
+        if (unhealthy) reportUnhealthy(record, unhealthy, deps);
+      }
     } else if (await refreshTtl(record, deps)) {
       refreshedRooms++;
     }
@@ -59,6 +64,49 @@ export async function reconcileRooms(deps: RoomDeps): Promise<ReconcileReport> {
   deps.metrics?.count("RoomsTotal", remaining);
   deps.metrics?.count("TasksRunning", active.length - stoppedOrphans);
   return report;
+}
+
+interface LivenessFailure {
+  readonly metric: "NeverReady" | "HeartbeatLost";
+  readonly reason: string;
+}
+
+/**
+ * A heartbeat room whose task runs but whose server never said ready within the ready timeout,
+ * or whose heartbeats stopped for the heartbeat timeout. `task` rooms (and rooms from before
+ * readiness existed) are never judged by heartbeats.
+ */
+function livenessFailure(record: RoomRecord, deps: RoomDeps): LivenessFailure | undefined {
+  if (record.readiness !== "heartbeat" || record.status === "STOPPING") return undefined;
+  const now = deps.now().getTime();
+  const readyTimeout = deps.settings.readyTimeoutSeconds ?? 120;
+  const heartbeatTimeout =
+    deps.settings.heartbeatTimeoutSeconds ?? 3 * (deps.settings.heartbeatSeconds ?? 30);
+  if (!record.ready && record.taskRunningAt) {
+    const waited = (now - Date.parse(record.taskRunningAt)) / 1000;
+    if (waited > readyTimeout)
+      return { metric: "NeverReady", reason: `server never said ready within ${readyTimeout} s` };
+  }
+  if (record.ready && record.heartbeatAt) {
+    const silent = (now - Date.parse(record.heartbeatAt)) / 1000;
+    if (silent > heartbeatTimeout)
+      return { metric: "HeartbeatLost", reason: `no heartbeat for ${heartbeatTimeout} s` };
+  }
+  return undefined;
+}
+
+function reportUnhealthy(record: RoomRecord, failure: LivenessFailure, deps: RoomDeps) {
+  deps.metrics?.count("RoomsRemoved", 1, { Reason: failure.metric });
+  deps.log.warn(`room removed: ${failure.reason}`, {
+    room: record.name,
+    reason: failure.metric,
+    ...(failure.metric === "NeverReady"
+      ? {
+          check:
+            "the game server must call the server SDK's ready(); a game without the SDK needs serverReadiness: task",
+        }
+      : { check: "the server froze, lost its network, or stopped heartbeating" }),
+  });
 }
 
 function isStuck(record: RoomRecord, deps: RoomDeps): boolean {

@@ -1,6 +1,15 @@
 /** Room statuses, in ECS vocabulary so that existing TetraForce clients keep working. */
 export type RoomStatus = "PROVISIONING" | "PENDING" | "RUNNING" | "STOPPING";
 
+/**
+ * How a room becomes RUNNING: `task` when its ECS task runs; `heartbeat` when the task runs and
+ * its server has also said ready (the server SDK's first heartbeat).
+ */
+export type ServerReadiness = "task" | "heartbeat";
+
+/** The game transport: ENet over UDP, or WebSocket over TCP. */
+export type GameProtocol = "udp" | "tcp";
+
 /** What clients see of a room. */
 export interface Room {
   readonly name: string;
@@ -9,6 +18,10 @@ export interface Room {
   readonly ip?: string;
   readonly port: number;
   readonly version?: string;
+  /** From the server's heartbeats; absent until the first. */
+  readonly players?: number;
+  readonly maxPlayers?: number;
+  readonly protocol?: GameProtocol;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -23,6 +36,18 @@ export interface RoomRecord extends Room {
   readonly eventVersion?: number;
   /** Epoch seconds after which DynamoDB TTL may delete the row: the last safety net. */
   readonly expiresAt: number;
+  /** Absent on rooms created before readiness existed: they are `task` rooms. */
+  readonly readiness?: ServerReadiness;
+  /** ECS reported the task RUNNING (a heartbeat room may still be PENDING: not ready yet). */
+  readonly taskRunning?: boolean;
+  readonly taskRunningAt?: string;
+  /** The server said ready. */
+  readonly ready?: boolean;
+  readonly heartbeatAt?: string;
+  /** SHA-256 of the one-time ROOM_SECRET, until the server uses the key it was given for it. */
+  readonly bootstrapHash?: string;
+  /** SHA-256 of the room key the first heartbeat exchanged the secret for. */
+  readonly keyHash?: string;
 }
 
 /** Room names are unique without regard to case. */
@@ -37,6 +62,9 @@ export function toPublicRoom(record: RoomRecord): Room {
     ...(record.status === "RUNNING" && record.ip ? { ip: record.ip } : {}),
     port: record.port,
     ...(record.version ? { version: record.version } : {}),
+    ...(record.players !== undefined ? { players: record.players } : {}),
+    ...(record.maxPlayers !== undefined ? { maxPlayers: record.maxPlayers } : {}),
+    ...(record.protocol ? { protocol: record.protocol } : {}),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };

@@ -122,7 +122,7 @@ describe("the uploaded code, run in a fresh Node process with the function's env
         capacityProviderStrategy: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }],
         networkConfiguration: {
           awsvpcConfiguration: {
-            subnets: ["subnet-default-a", "subnet-default-b"],
+            subnets: env.ROOMS_SUBNET_IDS.split(","),
             securityGroups: [env.ROOMS_SECURITY_GROUP_ID],
             assignPublicIp: "ENABLED",
           },
@@ -131,7 +131,18 @@ describe("the uploaded code, run in a fresh Node process with the function's env
         clientToken: expect.stringMatching(/^[0-9a-f]{24}$/),
         overrides: {
           containerOverrides: [
-            { name: "game", environment: [{ name: "ROOM_NAME", value: "Archive Room" }] },
+            {
+              name: "game",
+              environment: [
+                { name: "ROOM_NAME", value: "Archive Room" },
+                { name: "ROOM_SECRET", value: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) },
+                { name: "ROOM_HEARTBEAT_SECONDS", value: "30" },
+                {
+                  name: "ROOMS_API_URL",
+                  value: "https://abc123.execute-api.us-east-1.amazonaws.com",
+                },
+              ],
+            },
           ],
         },
       },

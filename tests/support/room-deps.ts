@@ -1,4 +1,5 @@
 import { DynamoDbRoomStore } from "../../handlers/aws/dynamodb-room-store";
+import { DynamoDbRoomUpdater } from "../../handlers/aws/dynamodb-room-updater";
 import type { Fleet, Logger, RoomDeps, RoomSettings } from "../../handlers/ports";
 import type { TestTable } from "./dynalite-table";
 import { MemoryFleet } from "./memory-fleet";
@@ -26,6 +27,7 @@ export class RecordingLogger implements Logger {
 
 export interface TestDeps<F extends Fleet = MemoryFleet> extends RoomDeps {
   readonly store: DynamoDbRoomStore;
+  readonly updater: DynamoDbRoomUpdater;
   readonly fleet: F;
   readonly log: RecordingLogger;
   clock: Date;
@@ -39,6 +41,7 @@ export function roomDeps(
 ): TestDeps {
   const deps = {
     store: new DynamoDbRoomStore(table.db, table.tableName),
+    updater: new DynamoDbRoomUpdater(table.db, table.tableName),
     fleet,
     settings: { ...TEST_SETTINGS, ...settings },
     log: new RecordingLogger(),

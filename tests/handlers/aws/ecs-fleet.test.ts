@@ -20,6 +20,7 @@ const SETTINGS: EcsFleetSettings = {
   securityGroupId: "sg-1",
   capacityProvider: "FARGATE_SPOT",
   gamePort: 7777,
+  heartbeatSeconds: 30,
 };
 const TASK_ARN = "arn:aws:ecs:us-east-1:111122223333:task/godot-rooms-dev/abc";
 
@@ -39,9 +40,15 @@ function fleet() {
 }
 
 describe("EcsFleet", () => {
-  test("start sends exactly one RunTask with the capacity provider, public IP, startedBy and room name", async () => {
+  test("start sends exactly one RunTask with the capacity provider, public IP, startedBy and the server's environment", async () => {
     ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN }], failures: [] });
-    await expect(fleet().start({ roomId: "r1", name: "Brave-Otter-42" })).resolves.toBe(TASK_ARN);
+    const start = {
+      roomId: "r1",
+      name: "Brave-Otter-42",
+      secret: "s3cret",
+      apiUrl: "https://abc123.execute-api.us-east-1.amazonaws.com",
+    };
+    await expect(fleet().start(start)).resolves.toBe(TASK_ARN);
     expect(ecs.calls()).toHaveLength(1);
     expect(ecs.commandCalls(RunTaskCommand)[0].args[0].input).toEqual({
       cluster: SETTINGS.clusterArn,
@@ -59,7 +66,18 @@ describe("EcsFleet", () => {
       clientToken: "r1",
       overrides: {
         containerOverrides: [
-          { name: "game", environment: [{ name: "ROOM_NAME", value: "Brave-Otter-42" }] },
+          {
+            name: "game",
+            environment: [
+              { name: "ROOM_NAME", value: "Brave-Otter-42" },
+              { name: "ROOM_SECRET", value: "s3cret" },
+              { name: "ROOM_HEARTBEAT_SECONDS", value: "30" },
+              {
+                name: "ROOMS_API_URL",
+                value: "https://abc123.execute-api.us-east-1.amazonaws.com",
+              },
+            ],
+          },
         ],
       },
     });
@@ -76,17 +94,17 @@ describe("EcsFleet", () => {
       .resolvesOnce({ tasks: [], failures: [{ reason: "MISSING" }] })
       .rejectsOnce(throttled);
     const capacity = await fleet()
-      .start({ roomId: "r1", name: "A" })
+      .start({ roomId: "r1", name: "A", secret: "s" })
       .catch((e: unknown) => e);
     expect(hasCode(capacity, "FleetCapacity")).toBe(true);
     expect((capacity as Error).message).toBe("RunTask: Capacity is unavailable at this time.");
     const missing = await fleet()
-      .start({ roomId: "r2", name: "B" })
+      .start({ roomId: "r2", name: "B", secret: "s" })
       .catch((e: unknown) => e);
     expect((missing as Error).message).toBe("RunTask failed: MISSING");
     expect(hasCode(missing, "FleetCapacity")).toBe(false);
     const busy = await fleet()
-      .start({ roomId: "r3", name: "C" })
+      .start({ roomId: "r3", name: "C", secret: "s" })
       .catch((e: unknown) => e);
     expect(hasCode(busy, "Unavailable")).toBe(true);
     expect((busy as Error).cause).toBe(throttled);

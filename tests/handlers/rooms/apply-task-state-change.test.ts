@@ -141,6 +141,7 @@ describe("applyTaskStateChange", () => {
           serverId: undefined,
           name: undefined,
           ownerTokenHash: undefined,
+          bootstrapHash: undefined,
         }
       );
     };

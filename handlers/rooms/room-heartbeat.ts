@@ -1,0 +1,143 @@
+import type { RoomDeps } from "../ports";
+import { invalidRequest, notRoomServer, roomNotFound, unavailable } from "./errors";
+import { hashRoomSecret, newRoomSecret, roomSecretMatches } from "./owner-token";
+import type { RoomRecord } from "./room";
+import { validateRoomName } from "./room-names";
+
+export const DEFAULT_HEARTBEAT_SECONDS = 30;
+/** More seats than any Godot server handles; a bound so that bad counts are refused. */
+const MAX_SEATS = 4096;
+const ATTEMPTS = 3;
+
+export interface HeartbeatInput {
+  readonly server: unknown;
+  readonly state: unknown;
+  readonly players: unknown;
+  readonly maxPlayers: unknown;
+  /** The bearer token: the room key, or (first time) the one-time ROOM_SECRET. */
+  readonly secret?: string;
+}
+
+export interface HeartbeatAnswer {
+  /** The room is being stopped: warn players, save, quit. */
+  readonly drain: boolean;
+  readonly heartbeatSeconds: number;
+  /** Given in exchange for ROOM_SECRET: send it as the bearer token from now on. */
+  readonly roomKey?: string;
+}
+
+interface Beat {
+  readonly name: string;
+  readonly state: "ready" | "draining";
+  readonly players: number;
+  readonly maxPlayers: number;
+}
+
+/**
+ * `POST /room_heartbeat`: a room server says it is ready (or draining) and how many players it
+ * has. The steady state is one conditional write (room key and RUNNING both hold); everything
+ * else (the first heartbeat, the secret's exchange, readiness, drain, refusals) reads the room
+ * first. A heartbeat never creates a row, never revives a STOPPING room, never moves a room back.
+ */
+export async function roomHeartbeat(
+  input: HeartbeatInput,
+  deps: RoomDeps,
+): Promise<HeartbeatAnswer> {
+  const beat = validateBeat(input);
+  if (!input.secret) throw notRoomServer();
+  const updater = deps.updater;
+  if (!updater) throw new Error("room_heartbeat needs deps.updater");
+  const heartbeatSeconds = deps.settings.heartbeatSeconds ?? DEFAULT_HEARTBEAT_SECONDS;
+  const counts = countsOf(beat, deps);
+  if (beat.state === "ready") {
+    const steady = await updater.update(
+      beat.name,
+      { set: counts },
+      { keyHash: hashRoomSecret(input.secret), status: "RUNNING", ready: true },
+    );
+    if (steady) return { drain: false, heartbeatSeconds };
+  }
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const record = await deps.store.get(beat.name);
+    if (!record) throw roomNotFound(beat.name);
+    const viaKey = !!record.keyHash && roomSecretMatches(input.secret, record.keyHash);
+    const viaBootstrap =
+      !viaKey && !!record.bootstrapHash && roomSecretMatches(input.secret, record.bootstrapHash);
+    if (!viaKey && !viaBootstrap) throw notRoomServer();
+    if (record.status === "STOPPING") return { drain: true, heartbeatSeconds };
+    const roomKey = viaBootstrap ? newRoomSecret() : undefined;
+    const change = transition(record, beat, counts, deps);
+    const set = { ...change.set, ...(roomKey ? { keyHash: hashRoomSecret(roomKey) } : {}) };
+    // The secret stays valid until the server uses its key once: a lost answer is not fatal.
+    const remove = viaKey && record.bootstrapHash ? (["bootstrapHash"] as const) : [];
+    const written = await updater.update(
+      beat.name,
+      { set, remove },
+      {
+        roomId: record.roomId,
+        status: record.status,
+        ready: record.ready,
+        taskRunning: record.taskRunning,
+        keyHash: record.keyHash,
+      },
+    );
+    if (!written) continue;
+    logTransition(record, set.status, deps);
+    return { drain: beat.state === "draining", heartbeatSeconds, ...(roomKey ? { roomKey } : {}) };
+  }
+  throw unavailable();
+}
+
+function countsOf(beat: Beat, deps: RoomDeps) {
+  const now = deps.now();
+  return {
+    players: beat.players,
+    maxPlayers: beat.maxPlayers,
+    heartbeatAt: now.toISOString(),
+    expiresAt: Math.floor(now.getTime() / 1000) + deps.settings.runningTtlSeconds,
+  };
+}
+
+/** What this heartbeat changes: counts always; readiness and status only forwards. */
+function transition(
+  record: RoomRecord,
+  beat: Beat,
+  counts: ReturnType<typeof countsOf>,
+  deps: RoomDeps,
+): { set: Partial<RoomRecord> } {
+  const updatedAt = deps.now().toISOString();
+  if (beat.state === "draining") return { set: { ...counts, status: "STOPPING", updatedAt } };
+  const set: Partial<RoomRecord> = { ...counts, ready: true };
+  const gated = record.readiness === "heartbeat";
+  if (gated && record.taskRunning && record.ip && record.status !== "RUNNING") {
+    Object.assign(set, {
+      status: "RUNNING",
+      updatedAt,
+      ...(record.version ? { version: record.version } : {}),
+    });
+  }
+  return { set };
+}
+
+function logTransition(record: RoomRecord, status: string | undefined, deps: RoomDeps) {
+  if (status === "RUNNING")
+    deps.log.info("room running: its server is ready", { room: record.name });
+  if (status === "STOPPING")
+    deps.log.info("room draining: its server is leaving", { room: record.name });
+}
+
+function validateBeat(input: HeartbeatInput): Beat {
+  const name = validateRoomName(input.server);
+  if (input.state !== "ready" && input.state !== "draining")
+    throw invalidRequest('\'state\' must be "ready" or "draining".');
+  const { players, maxPlayers } = input;
+  if (!isCount(maxPlayers) || maxPlayers < 1)
+    throw invalidRequest(`'maxPlayers' must be a whole number from 1 to ${MAX_SEATS}.`);
+  if (!isCount(players) || players > maxPlayers)
+    throw invalidRequest("'players' must be a whole number from 0 to maxPlayers.");
+  return { name, state: input.state, players, maxPlayers };
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= MAX_SEATS;
+}
