@@ -1,12 +1,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { STARTED_BY_PREFIX, ROOM_NAME_ENV } from "../common/env-names";
+import { ROOM_NAME_ENV } from "../common/env-names";
 import type { Fleet, FleetServer, Logger, ServerAddress, ServerStart } from "../handlers/ports";
 import type { GodotBinary } from "./godot-binary";
 import { type GameProtocol, portBound, type ReadinessProbe } from "./port-readiness";
 import { serverCommand } from "./server-command";
 import { describeExit, type StopIntent } from "./server-exit";
 import type { ServerPidFiles } from "./server-pids";
+import { type LocalTaskChange, taskStateChangeEvent } from "./task-event";
 
 export interface GodotFleetOptions {
   readonly godot: GodotBinary;
@@ -227,25 +228,14 @@ export class GodotFleet implements Fleet {
       this.options.log.info("room server idle; shutting down", { room: server.name });
   }
 
-  private emit(server: LocalServer, lastStatus: string, stop?: Record<string, string>) {
+  private emit(
+    server: LocalServer,
+    lastStatus: LocalTaskChange["lastStatus"],
+    stop?: { stopCode: string; stoppedReason: string },
+  ) {
     server.version += 1;
-    this.options.onTaskStateChange({
-      "detail-type": "ECS Task State Change",
-      source: "local.godot-rooms",
-      detail: {
-        taskArn: server.serverId,
-        clusterArn: "local:cluster/godot-rooms",
-        lastStatus,
-        desiredStatus: lastStatus === "STOPPED" ? "STOPPED" : "RUNNING",
-        startedBy: `${STARTED_BY_PREFIX}${server.roomId}`,
-        version: server.version,
-        overrides: {
-          containerOverrides: [
-            { name: "game", environment: [{ name: ROOM_NAME_ENV, value: server.name }] },
-          ],
-        },
-        ...(stop ?? {}),
-      },
-    });
+    this.options.onTaskStateChange(
+      taskStateChangeEvent({ ...server, lastStatus, version: server.version, ...stop }),
+    );
   }
 }

@@ -57,8 +57,7 @@ test("a server that never listens: the client is told why, and the log says what
     const room = await roomOf(local!.url, "Deaf");
     return room.status === 404 ? room.body : undefined;
   }, 15_000);
-  const port = (local.lines.find((l) => l.message === "room server starting") as { port: number })
-    .port;
+  const port = local.lines.find((l) => l.message === "room server starting")?.port as number;
   expect(gone).toEqual({
     success: false,
     message: 'No room is named "Deaf".',
