@@ -11,6 +11,7 @@ import { LocalModeProcess } from "../tests/support/local-process";
 
 const PROBE = join(__dirname, "..", "tests", "support", "local-heap-probe.ts");
 const WARM_UP_MS = 5000;
+const SLICE_MS = 10_000;
 
 async function probe(local: LocalModeProcess) {
   const before = local.lines.length;
@@ -92,8 +93,20 @@ export async function measureLocalSoak(seconds = Number(process.env.SOAK_SECONDS
   });
   try {
     await traffic(local.url, WARM_UP_MS);
+    // Full GCs age code that ran only at startup until V8 flushes it: the start figure should be
+    // the service's steady heap, not its start-up code.
+    for (let i = 0; i < 3; i++) await probe(local);
     const start = await probe(local);
-    const { requests, rooms } = await traffic(local.url, seconds * 1000);
+    // In 10 s slices, with the heap read after each, so a rise and fall would show too.
+    const samples: number[] = [];
+    let requests = 0;
+    let rooms = 0;
+    for (let left = seconds * 1000; left > 0; left -= SLICE_MS) {
+      const slice = await traffic(local.url, Math.min(SLICE_MS, left));
+      requests += slice.requests;
+      rooms += slice.rooms;
+      samples.push((await probe(local)).heapUsed);
+    }
     const end = await probe(local);
     const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
     return {
@@ -102,6 +115,7 @@ export async function measureLocalSoak(seconds = Number(process.env.SOAK_SECONDS
       roomsCreated: rooms,
       heapStartMB: mb(start.heapUsed),
       heapEndMB: mb(end.heapUsed),
+      heapSamplesMB: samples.map(mb).join(" "),
       heapGrowthPercent: Math.round(((end.heapUsed - start.heapUsed) / start.heapUsed) * 1000) / 10,
       rssStartMB: mb(start.rss),
       rssEndMB: mb(end.rss),

@@ -49,6 +49,7 @@ interface LocalServer {
 
 const READINESS_POLL_MS = 100;
 const OUTPUT_LINES = 40;
+const MAX_LINE_CHARS = 16 * 1024;
 
 /**
  * The fleet port for local mode: each room is a real Godot server process on this machine.
@@ -168,8 +169,9 @@ export class GodotFleet implements Fleet {
     server.process.stdout!.on("data", (chunk: Buffer) => {
       buffer += chunk.toString("utf8");
       const lines = buffer.split("\n");
-      buffer = lines.pop() ?? "";
-      for (const line of lines) this.onLine(server, line, keep);
+      // A line without an end is kept to a bounded tail, so a chatty server cannot grow us.
+      buffer = (lines.pop() ?? "").slice(-MAX_LINE_CHARS);
+      for (const line of lines) this.onLine(server, line.slice(0, MAX_LINE_CHARS), keep);
     });
     server.process.stderr!.on("data", (chunk: Buffer) =>
       chunk.toString("utf8").split("\n").filter(Boolean).forEach(keep),

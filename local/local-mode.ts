@@ -77,7 +77,13 @@ export async function startLocalMode(options: LocalModeOptions) {
     ready: new Promise<void>((resolve) => (ready = resolve)),
     log: options.log,
   });
-  await cleanUpEarlierRun(pidFiles, system.deps, options.log);
+  try {
+    await cleanUpEarlierRun(pidFiles, system.deps, options.log);
+  } catch (error) {
+    await new Promise((resolve) => api.close(resolve));
+    await system.close();
+    throw error;
+  }
   ready();
   const timer = setInterval(() => {
     reconcileRooms(system.deps).catch((e: Error) =>
