@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { createTableRequest } from "../common/rooms-table-schema";
 import { DynamoDbRoomStore } from "../handlers/aws/dynamodb-room-store";
+import { DynamoDbRoomUpdater } from "../handlers/aws/dynamodb-room-updater";
 import type { Logger, RoomDeps } from "../handlers/ports";
 import { applyTaskStateChange } from "../handlers/rooms/apply-task-state-change";
 import { closeDynaliteIterators } from "./dynalite-iterators";
@@ -15,6 +16,7 @@ import { freeLocalPort } from "./ports";
 import { parentDeathPrefix } from "./server-command";
 import type { ServerPidFiles } from "./server-pids";
 import type { StoppedRooms } from "./stopped-rooms";
+import { stoppedRoomOf } from "./task-event";
 
 // dynalite ships no types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -68,7 +70,8 @@ export async function startRoomSystem(options: RoomSystemOptions) {
     launchPrefix,
     // Applied one at a time, in the order the fleet saw them.
     onTaskStateChange: (event) => {
-      rememberStop(event, options.stoppedRooms);
+      const stopped = stoppedRoomOf(event);
+      if (stopped) options.stoppedRooms.remember(stopped.name, stopped.stoppedReason);
       applying = applying.then(() =>
         applyTaskStateChange(event, deps).then(
           () => undefined,
@@ -77,11 +80,12 @@ export async function startRoomSystem(options: RoomSystemOptions) {
       );
     },
   });
+  const documents = DynamoDBDocumentClient.from(raw, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
   const deps: RoomDeps = {
-    store: new DynamoDbRoomStore(
-      DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } }),
-      TABLE,
-    ),
+    store: new DynamoDbRoomStore(documents, TABLE),
+    updater: new DynamoDbRoomUpdater(documents, TABLE),
     fleet,
     settings: {
       maxRooms: options.maxRooms,
@@ -104,15 +108,4 @@ export async function startRoomSystem(options: RoomSystemOptions) {
       await new Promise<void>((resolve) => db.close(() => resolve()));
     },
   };
-}
-
-function rememberStop(event: Record<string, unknown>, stoppedRooms: StoppedRooms) {
-  const detail = event.detail as {
-    lastStatus?: string;
-    stoppedReason?: string;
-    overrides?: { containerOverrides?: { environment?: { value?: string }[] }[] };
-  };
-  const name = detail.overrides?.containerOverrides?.[0]?.environment?.[0]?.value;
-  if (detail.lastStatus === "STOPPED" && name && detail.stoppedReason)
-    stoppedRooms.remember(name, detail.stoppedReason);
 }
