@@ -153,3 +153,13 @@ test("log writes after stdout's reader went away (npm start | head) do not stop 
   }
   expect(await piped.exited).toEqual({ code: 0, signal: null });
 }, 90_000);
+
+test("a stop without a room name says to name the room, not the name rules", async () => {
+  const response = await fetch(`${local.url}/stop_server`, { method: "POST" });
+  expect(response.status).toBe(400);
+  expect(await response.json()).toEqual({
+    success: false,
+    message: "Name the room to stop: ?server=<name>.",
+    data: [],
+  });
+});
