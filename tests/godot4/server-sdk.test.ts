@@ -4,10 +4,11 @@ import { Godot4Web, type RunResult } from "../support/godot4-web/runner";
 import { stepsOf } from "../support/godot4-web/steps";
 
 /**
- * The addon's server SDK on the real Godot 4.6 web engine. The room API's POST /room_heartbeat
- * (issue 13) is not in local mode yet, so the SDK talks to a loopback stub that answers as the
- * contract says; the stub records each request and the assertions are made here. A browser
- * cannot listen on sockets, so the "server" is a stand-in multiplayer peer reporting two players.
+ * The addon's server SDK on the real Godot 4.6 web engine against a loopback heartbeat stub, which
+ * records each request's headers and answers what local mode cannot be made to answer on demand
+ * (a 503, a new period, a new key at a chosen time). server-sdk-local.test.ts runs the SDK against
+ * local mode's real POST /room_heartbeat. A browser cannot listen on sockets, so the "server" is
+ * a stand-in multiplayer peer reporting two players.
  */
 const ROOT = join(__dirname, "..", "..");
 let godot: Godot4Web;
