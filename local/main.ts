@@ -11,6 +11,14 @@ import { surviveClosedOutput } from "./safe-output";
 
 surviveClosedOutput();
 
+// Older Node lacks APIs local mode uses (fetch, socket reset, the HTTP server's timeouts).
+if (Number(process.versions.node.split(".")[0]) < 24) {
+  console.error(
+    `Local mode needs Node.js 24; this is ${process.version}. See README, "Run it locally".`,
+  );
+  process.exit(1);
+}
+
 const { values } = parseArgs({
   options: {
     port: { type: "string", default: process.env.PORT ?? "8080" },

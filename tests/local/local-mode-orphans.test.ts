@@ -117,3 +117,17 @@ test("SIGTERM to the npm start process stops local mode and every Godot server i
   await until(async () => (below.some(stillRunning) ? undefined : true), 10_000);
   expect(below.filter(stillRunning)).toEqual([]);
 }, 60_000);
+
+test("SIGHUP (the terminal closed) stops local mode cleanly, with its Godot servers", async () => {
+  local = await LocalModeProcess.start(["--max-rooms", "1"]);
+  await createRunningRooms(local.url, ["Hangup"]);
+  const servers = godotProcesses(local.descendants());
+  expect(servers).toHaveLength(1);
+  leftovers.push(...servers);
+  local.child.kill("SIGHUP");
+  expect(await local.exited).toEqual({ code: 0, signal: null });
+  expect(servers.filter(stillRunning)).toEqual([]);
+  expect(local.lines.find((l) => l.room === "Hangup" && l.stopCode)).toMatchObject({
+    message: "room server stopped: local mode is shutting down",
+  });
+}, 30_000);
