@@ -56,6 +56,11 @@ const environment = roomsEnvironment({
   subnetIds: network.subnetIds,
   securityGroupId: cluster.securityGroupId,
   capacityProvider: config.useSpot ? "FARGATE_SPOT" : "FARGATE",
+  serverReadiness: config.serverReadiness,
+  heartbeatSeconds: config.heartbeatSeconds,
+  readyTimeoutSeconds: config.readyTimeoutSeconds,
+  heartbeatTimeoutSeconds: config.heartbeatTimeoutSeconds,
+  gameProtocol: config.gameProtocol,
 });
 const policyArns = pulumi
   .all([

@@ -23,6 +23,11 @@ export interface StackConfig {
   readonly alarmEmail?: string;
   /** The Godot engine the image runs: major.minor[.patch], 3.x or 4.x. */
   readonly godotVersion: string;
+  /** `task`: RUNNING when the task runs. `heartbeat`: when its server also said ready (SDK). */
+  readonly serverReadiness: "task" | "heartbeat";
+  readonly heartbeatSeconds: number;
+  readonly readyTimeoutSeconds: number;
+  readonly heartbeatTimeoutSeconds: number;
 }
 
 /** Every key this program reads; each is declared in Pulumi.yaml (a test checks it). */
@@ -46,6 +51,10 @@ export const CONFIG_KEYS = [
   "protectData",
   "alarmEmail",
   "godotVersion",
+  "serverReadiness",
+  "heartbeatSeconds",
+  "readyTimeoutSeconds",
+  "heartbeatTimeoutSeconds",
 ] as const;
 
 type RawConfig = Partial<Record<(typeof CONFIG_KEYS)[number], string>>;
@@ -219,6 +228,27 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
     protectData: boolean(raw, "protectData"),
     ...(alarmEmail ? { alarmEmail } : {}),
     godotVersion: godotVersion(raw),
+    ...readiness(raw),
+  };
+}
+
+/** Readiness and liveness: a heartbeat timeout shorter than two periods would drop live rooms. */
+function readiness(raw: RawConfig) {
+  const heartbeatSeconds = integer(raw, "heartbeatSeconds", 5, 300);
+  const heartbeatTimeoutSeconds =
+    raw.heartbeatTimeoutSeconds === undefined || raw.heartbeatTimeoutSeconds === ""
+      ? 3 * heartbeatSeconds
+      : integer(raw, "heartbeatTimeoutSeconds", 10, 3600);
+  if (heartbeatTimeoutSeconds < 2 * heartbeatSeconds) {
+    throw new Error(
+      `Config "heartbeatTimeoutSeconds" (${heartbeatTimeoutSeconds}) must be at least two heartbeat periods (2 × heartbeatSeconds = ${2 * heartbeatSeconds}).`,
+    );
+  }
+  return {
+    serverReadiness: oneOf(raw, "serverReadiness", ["task", "heartbeat"]),
+    heartbeatSeconds,
+    readyTimeoutSeconds: integer(raw, "readyTimeoutSeconds", 10, 3600),
+    heartbeatTimeoutSeconds,
   };
 }
 

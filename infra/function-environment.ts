@@ -14,6 +14,11 @@ export interface RoomsEnvironmentValues {
   readonly subnetIds: pulumi.Input<string[]>;
   readonly securityGroupId: pulumi.Input<string>;
   readonly capacityProvider: "FARGATE" | "FARGATE_SPOT";
+  readonly serverReadiness: "task" | "heartbeat";
+  readonly heartbeatSeconds: number;
+  readonly readyTimeoutSeconds: number;
+  readonly heartbeatTimeoutSeconds: number;
+  readonly gameProtocol: "udp" | "tcp";
 }
 
 /** The functions' environment, under the names handlers/settings.ts reads. */
@@ -33,5 +38,10 @@ export function roomsEnvironment(
     [ENV_NAMES.subnetIds]: pulumi.output(values.subnetIds).apply((ids) => ids.join(",")),
     [ENV_NAMES.securityGroupId]: values.securityGroupId,
     [ENV_NAMES.capacityProvider]: values.capacityProvider,
+    [ENV_NAMES.serverReadiness]: values.serverReadiness,
+    [ENV_NAMES.heartbeatSeconds]: String(values.heartbeatSeconds),
+    [ENV_NAMES.readyTimeoutSeconds]: String(values.readyTimeoutSeconds),
+    [ENV_NAMES.heartbeatTimeoutSeconds]: String(values.heartbeatTimeoutSeconds),
+    [ENV_NAMES.gameProtocol]: values.gameProtocol,
   };
 }

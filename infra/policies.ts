@@ -35,6 +35,9 @@ export const TABLE_ACTIONS = {
   stop_server: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
   task_events: ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
   reconciler: ["dynamodb:GetItem", "dynamodb:Scan", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+  // A heartbeat is one conditional UpdateItem; a GetItem only on its slow path. It never
+  // creates or deletes a row, and touches neither ECS nor EC2.
+  heartbeat: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
 } as const;
 
 export type RoomsFunction = keyof typeof TABLE_ACTIONS;

@@ -1,6 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { createServerFactory, getServersFactory, stopServerFactory } from "../handlers/lambdas";
+import {
+  createServerFactory,
+  getServersFactory,
+  roomHeartbeatFactory,
+  stopServerFactory,
+} from "../handlers/lambdas";
 import type { FunctionPolicyArns } from "./policies";
 import { RoomsFunction } from "./rooms-function";
 
@@ -24,6 +29,14 @@ export const ROOMS_ROUTES = [
   },
   { routeKey: "GET /get_servers", kind: "get_servers", factory: getServersFactory, timeout: 10 },
   { routeKey: "POST /stop_server", kind: "stop_server", factory: stopServerFactory, timeout: 10 },
+  // Room servers' heartbeats ("heartbeat", not "room_heartbeat", keeps role names within IAM's
+  // 64 characters for the longest stack name config allows).
+  {
+    routeKey: "POST /room_heartbeat",
+    kind: "heartbeat",
+    factory: roomHeartbeatFactory,
+    timeout: 10,
+  },
 ] as const;
 
 /** The HTTP API (API Gateway v2): one Lambda proxy integration (payload 2.0) per route. */

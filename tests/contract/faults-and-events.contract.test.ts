@@ -79,8 +79,15 @@ describe.each(LAMBDA_TARGETS)("failures and events on %s", (name, start) => {
     for (const event of [running, provisioning, running, pending, provisioning]) {
       await target().events!.send(event);
     }
+    // The dev stack's rooms are heartbeat rooms: the task runs, the room waits for its server.
     const room = (await target().rows())[0];
-    expect(room).toMatchObject({ status: "RUNNING", eventVersion: 3, ip: target().expectedIp });
+    expect(room).toMatchObject({ status: "PENDING", eventVersion: 3, taskRunning: true });
+    await target().bringUp("Shuffled");
+    expect((await target().rows())[0]).toMatchObject({
+      status: "RUNNING",
+      eventVersion: 3,
+      ip: target().expectedIp,
+    });
     // A replayed older RUNNING (version 2 < 3) is ignored and answered normally.
     const replay = taskEvent({ ...facts, lastStatus: "RUNNING", version: 2 });
     expect(await target().events!.send(replay)).toEqual({ outcome: "ignored" });
@@ -150,7 +157,7 @@ describe.each(LAMBDA_TARGETS)("failures and events on %s", (name, start) => {
       const calls = target().awsCalls!();
       // These tests call every function but stop_server (the route tests cover its calls).
       expect(Object.keys(calls).sort()).toEqual(
-        ["api-create-server", "api-get-servers", "tasks", "tasks-reconciler"].map(
+        ["api-create-server", "api-get-servers", "api-heartbeat", "tasks", "tasks-reconciler"].map(
           (f) => `godot-rooms-dev-${f}`,
         ),
       );

@@ -30,6 +30,8 @@ export interface ContractTarget {
   request(method: string, path: string, options?: RequestOptions): Promise<Answer>;
   /** Brings a room's server to RUNNING the way its provider does (an ECS event, or a real Godot). */
   bringUp(name: string): Promise<void>;
+  /** The ROOM_SECRET a room's server was started with, where the test can read it. */
+  serverSecretOf?(name: string): Promise<string>;
   /** Waits for what the provider reports once a stopped server is gone (the STOPPED event). */
   settleStopped(name: string): Promise<void>;
   /** Every room row in the table, and the capacity counter. */

@@ -165,6 +165,26 @@ describe("the uploaded code, run in a fresh Node process with the function's env
       body: { "NetworkInterfaceId.1": "eni-0f1e2d3c4b5a69788" },
     });
 
+    // dev rooms are `heartbeat` rooms: the task runs, but until the server says ready the room
+    // stays PENDING, with no address shown.
+    const pending = await invoke(
+      `${P}-api-get-servers`,
+      httpEvent("GET", "/get_servers", { query: "server=archive%20room" }),
+    );
+    expect(JSON.parse(pending.result.body).data).toMatchObject({ status: "PENDING" });
+    expect(JSON.parse(pending.result.body).data.ip).toBeUndefined();
+    const overrides = (fake.calls[0].body as any).overrides.containerOverrides[0].environment;
+    const secret = overrides.find((v: { name: string }) => v.name === "ROOM_SECRET").value;
+    const ready = await invoke(
+      `${P}-api-heartbeat`,
+      httpEvent("POST", "/room_heartbeat", {
+        headers: { authorization: `Bearer ${secret}` },
+        body: JSON.stringify({ server: "Archive Room", state: "ready", players: 0, maxPlayers: 8 }),
+      }),
+    );
+    expect(ready.result.statusCode).toBe(200);
+    expect(ready.sdkClientsLoaded).toEqual(["client-dynamodb"]);
+
     const got = await invoke(
       `${P}-api-get-servers`,
       httpEvent("GET", "/get_servers", { query: "server=archive%20room" }),
@@ -175,6 +195,9 @@ describe("the uploaded code, run in a fresh Node process with the function's env
       status: "RUNNING",
       ip: "203.0.113.77",
       port: 7777,
+      players: 0,
+      maxPlayers: 8,
+      protocol: "udp",
     });
     expect(got.sdkClientsLoaded).toEqual(["client-dynamodb"]);
     const page = await invoke(

@@ -133,9 +133,10 @@ test("routes: each a Lambda proxy integration (payload 2.0), invokable only from
   expect(routes).toEqual([
     ["GET /get_servers", `integrations/${P}-api-get_servers-id`],
     ["POST /create_server", `integrations/${P}-api-create_server-id`],
+    ["POST /room_heartbeat", `integrations/${P}-api-heartbeat-id`],
     ["POST /stop_server", `integrations/${P}-api-stop_server-id`],
   ]);
-  for (const kind of ["create_server", "get_servers", "stop_server"]) {
+  for (const kind of ["create_server", "get_servers", "stop_server", "heartbeat"]) {
     const fnName = `${P}-api-${kind.replace("_", "-")}`;
     expect(
       one(stack.resources, "aws:apigatewayv2/integration:Integration", `${P}-api-${kind}`).inputs,
@@ -144,7 +145,8 @@ test("routes: each a Lambda proxy integration (payload 2.0), invokable only from
       integrationUri: arn("lambda", `function:${fnName}`),
       payloadFormatVersion: "2.0",
     });
-    const [method, path] = kind === "get_servers" ? ["GET", "/get_servers"] : ["POST", `/${kind}`];
+    const path = kind === "heartbeat" ? "/room_heartbeat" : `/${kind}`;
+    const method = kind === "get_servers" ? "GET" : "POST";
     expect(
       one(stack.resources, "aws:lambda/permission:Permission", `${P}-api-${kind}`).inputs,
     ).toEqual({
@@ -178,7 +180,7 @@ test("CORS: browsers may call the routes, and read Retry-After on a 503", () => 
 
 test("every function: nodejs24.x on arm64, its own role, JSON logs to its own log group, dev settings", () => {
   const functions = ofType(stack.resources, "aws:lambda/function:Function");
-  expect(functions).toHaveLength(5);
+  expect(functions).toHaveLength(6);
   for (const fn of functions) {
     expect(fn.inputs).toMatchObject({
       runtime: "nodejs24.x",
@@ -192,6 +194,11 @@ test("every function: nodejs24.x on arm64, its own role, JSON logs to its own lo
       ROOMS_CLUSTER_ARN: CLUSTER_ARN,
       ROOMS_CAPACITY_PROVIDER: "FARGATE_SPOT",
       ROOMS_MAX_ROOMS: "5",
+      ROOMS_SERVER_READINESS: "heartbeat",
+      ROOMS_HEARTBEAT_SECONDS: "30",
+      ROOMS_READY_TIMEOUT_SECONDS: "120",
+      ROOMS_HEARTBEAT_TIMEOUT_SECONDS: "90",
+      ROOMS_GAME_PROTOCOL: "udp",
     });
   }
   const retention = ofType(stack.resources, "aws:cloudwatch/logGroup:LogGroup").map(
@@ -231,7 +238,7 @@ test("task events: only this cluster's room tasks, retried, then to a dead-lette
   });
 });
 
-test("IAM: the events function reads ENIs and its rows; get_servers only reads; nothing else is broad", () => {
+test("IAM: the events function reads ENIs and its rows; get_servers only reads; heartbeats update; nothing else is broad", () => {
   expect(policyOf(stack, `${P}-tasks-role`).map((s) => [s.Action, s.Resource])).toEqual([
     [
       ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
@@ -253,6 +260,11 @@ test("IAM: the events function reads ENIs and its rows; get_servers only reads; 
       ["logs:CreateLogStream", "logs:PutLogEvents"],
       arn("logs", `log-group:${P}-api-get-servers:*`),
     ],
+  ]);
+  // A heartbeat reads and updates its room: no Put, no Delete, no ECS, no EC2.
+  expect(policyOf(stack, `${P}-api-heartbeat-role`).map((s) => [s.Action, s.Resource])).toEqual([
+    [["dynamodb:GetItem", "dynamodb:UpdateItem"], arn("dynamodb", `table/${P}-rooms`)],
+    [["logs:CreateLogStream", "logs:PutLogEvents"], arn("logs", `log-group:${P}-api-heartbeat:*`)],
   ]);
   expect(policyOf(stack, `${P}-tasks-reconciler-role`).map((s) => s.Action)).toEqual([
     ["dynamodb:GetItem", "dynamodb:Scan", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],

@@ -76,10 +76,11 @@ export async function recordEveryFunction(resources: RecordedResource[], workDir
     const route = (key: string) => byKind((t) => t.kind === "route" && t.routeKey === key)[0];
     const env = functions[0].inputs.environment.variables;
     const ctx = { table, recorder, env, route, events: byKind((t) => t.kind === "events")[0] };
-    const { ownerToken, roomId, taskArn } = await createPaths(ctx);
+    const { ownerToken, roomId, taskArn, secret } = await createPaths(ctx);
     await ctx.events.invoke(
       taskEvent({ taskArn, roomId, roomName: ROOM, lastStatus: "RUNNING", version: 3 }),
     );
+    await heartbeatPaths(route("POST /room_heartbeat"), secret);
     const get = route("GET /get_servers");
     for (const query of ["server=iam%20room", "page=0", "page=0&version=1.0"])
       await get.invoke(httpEvent("GET", "/get_servers", { query }));
@@ -103,7 +104,27 @@ export async function recordEveryFunction(resources: RecordedResource[], workDir
   }
 }
 
-const KNOWN_ROUTES = ["POST /create_server", "GET /get_servers", "POST /stop_server"];
+const KNOWN_ROUTES = [
+  "POST /create_server",
+  "GET /get_servers",
+  "POST /stop_server",
+  "POST /room_heartbeat",
+];
+
+/** The server's first heartbeat (secret → room key), a steady one, and a wrong secret. */
+async function heartbeatPaths(heartbeat: ArchiveHost, secret: string) {
+  const beat = (token: string) =>
+    heartbeat.invoke(
+      httpEvent("POST", "/room_heartbeat", {
+        headers: { authorization: `Bearer ${token}` },
+        body: JSON.stringify({ server: ROOM, state: "ready", players: 0, maxPlayers: 8 }),
+      }),
+    );
+  const first = await beat(secret);
+  if (first.result.statusCode !== 200) throw new Error(`heartbeat failed: ${first.result.body}`);
+  await beat(JSON.parse(first.result.body).data.roomKey);
+  await beat("not-the-secret");
+}
 
 const stopEvent = (token: string) =>
   httpEvent("POST", "/stop_server", {
@@ -142,10 +163,13 @@ async function createPaths(ctx: Ctx) {
   await putItem(ctx, { ...CAPACITY_KEY, slots: max });
   await create("Over The Cap"); // 503 at the cap
   await putItem(ctx, { ...CAPACITY_KEY, slots: 1 });
+  const environment: Array<{ name: string; value: string }> =
+    run.params.overrides.containerOverrides[0].environment;
   return {
     ownerToken: JSON.parse(created.result.body).data.ownerToken as string,
     roomId: String(run.params.startedBy).split("/")[1],
     taskArn: run.taskArns![0],
+    secret: environment.find((v) => v.name === "ROOM_SECRET")!.value,
   };
 }
 

@@ -21,6 +21,7 @@ export const FUNCTIONS = {
   create: "api-create-server",
   get: "api-get-servers",
   stop: "api-stop-server",
+  heartbeat: "api-heartbeat",
   events: "tasks",
   reconciler: "tasks-reconciler",
 } as const;
@@ -44,6 +45,7 @@ const ROUTE_ROLES: Record<string, FunctionRole> = {
   "/create_server": "create",
   "/get_servers": "get",
   "/stop_server": "stop",
+  "/room_heartbeat": "heartbeat",
 };
 
 /** Which function serves a path, as the HTTP API's routes say; undefined for no route. */
@@ -143,6 +145,18 @@ export function worldAccess(world: LambdaWorld) {
     async seed(record: RoomRecord) {
       await world.store.reserve(record);
       await world.store.acquireSlot(CONTRACT_MAX_ROOMS);
+    },
+    /** The ROOM_SECRET the room's server was started with (RunTask's container overrides). */
+    secretOf(name: string): string {
+      const task = tasksOf(name).find((t) => !t.stopped);
+      const overrides = task?.overrides as
+        | { containerOverrides: Array<{ environment: Array<{ name: string; value: string }> }> }
+        | undefined;
+      const secret = overrides?.containerOverrides[0].environment.find(
+        (v) => v.name === "ROOM_SECRET",
+      )?.value;
+      if (!secret) throw new Error(`room ${name} has no running task with a ROOM_SECRET`);
+      return secret;
     },
     /** The RUNNING event ECS sends for the room's running task. */
     runningEventOf: (name: string) => eventOf(name, "RUNNING", false),

@@ -4,6 +4,7 @@ import {
   createServerFactory,
   getServersFactory,
   reconcilerFactory,
+  roomHeartbeatFactory,
   stopServerFactory,
   taskEventsFactory,
 } from "../../../handlers/lambdas";
@@ -29,6 +30,7 @@ const FACTORIES: Record<
   create: createServerFactory,
   get: getServersFactory,
   stop: stopServerFactory,
+  heartbeat: roomHeartbeatFactory,
   events: taskEventsFactory,
   reconciler: reconcilerFactory,
 };
@@ -111,8 +113,17 @@ function lambdaTarget(
       return { status: result.statusCode, headers: result.headers, body: JSON.parse(result.body) };
     },
     async bringUp(room: string) {
+      // The dev stack's rooms are `heartbeat` rooms: the task runs, then the server says ready.
       await handlers.events(access.runningEventOf(room));
+      const ready = await handlers.heartbeat(
+        httpEvent("POST", "/room_heartbeat", {
+          headers: { authorization: `Bearer ${access.secretOf(room)}` },
+          body: JSON.stringify({ server: room, state: "ready", players: 0, maxPlayers: 8 }),
+        }),
+      );
+      if (ready.statusCode !== 200) throw new Error(`heartbeat of ${room}: ${ready.body}`);
     },
+    serverSecretOf: async (room: string) => access.secretOf(room),
     async settleStopped(room: string) {
       await handlers.events(access.stoppedEventOf(room));
     },
