@@ -53,7 +53,13 @@ export async function roomHeartbeat(
     const steady = await updater.update(
       beat.name,
       { set: counts },
-      { keyHash: hashRoomSecret(input.secret), status: "RUNNING", ready: true },
+      // Only once the secret is spent: the key's first use takes the slow path, which spends it.
+      {
+        keyHash: hashRoomSecret(input.secret),
+        status: "RUNNING",
+        ready: true,
+        bootstrapHash: undefined,
+      },
     );
     if (steady) return { drain: false, heartbeatSeconds };
   }

@@ -48,8 +48,11 @@ export interface ContractTarget {
   };
   /** One run of the reconciler, as the schedule triggers it. */
   reconcile?(): Promise<unknown>;
-  /** Writes a row as an earlier create would have left it (for the reconciler's repairs). */
-  seed?(record: RoomRecord): Promise<void>;
+  /**
+   * Writes a row as an earlier create would have left it (for the reconciler's repairs), taking
+   * a slot; with `replace`, overwrites an existing row as it is (its slot is already taken).
+   */
+  seed?(record: RoomRecord, options?: { replace?: boolean }): Promise<void>;
   /** Every AWS call each function made so far, by function name (archives only). */
   awsCalls?(): Record<string, RecordedCall[]>;
   readonly faults?: {

@@ -1,4 +1,6 @@
 import { DeleteItemCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { toItem } from "../../../handlers/aws/room-items";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -142,7 +144,13 @@ export function worldAccess(world: LambdaWorld) {
         );
       }
     },
-    async seed(record: RoomRecord) {
+    async seed(record: RoomRecord, options: { replace?: boolean } = {}) {
+      if (options.replace) {
+        await world.table.db.send(
+          new PutCommand({ TableName: world.table.tableName, Item: toItem(record) }),
+        );
+        return;
+      }
       await world.store.reserve(record);
       await world.store.acquireSlot(CONTRACT_MAX_ROOMS);
     },
