@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { ROOM_NAME_ENV } from "../common/env-names";
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOM_SERVER_ENV } from "../common/env-names";
 import type { Fleet, FleetServer, Logger, ServerAddress, ServerStart } from "../handlers/ports";
 import type { GodotBinary } from "./godot-binary";
 import { type GameProtocol, portBound, type ReadinessProbe } from "./port-readiness";
@@ -28,6 +30,14 @@ export interface GodotFleetOptions {
   readonly pidFiles?: ServerPidFiles;
   /** When a server counts as RUNNING. Default: its port is bound. */
   readonly isReady?: (probe: ReadinessProbe) => boolean;
+  /** The room API's URL, for the servers' heartbeats (ROOMS_API_URL). */
+  readonly apiUrl: () => string;
+  /** ROOM_HEARTBEAT_SECONDS. */
+  readonly heartbeatSeconds: number;
+  /** A folder for the servers' drain files (ROOM_DRAIN_FILE). */
+  readonly drainDir: string;
+  /** After the drain file is written, how long a stopped server has to quit (ECS: stopTimeout). */
+  readonly drainSeconds: number;
   /** Receives each task state change, in the ECS event shape. */
   readonly onTaskStateChange: (event: Record<string, unknown>) => void;
   readonly log: Logger;
@@ -45,6 +55,8 @@ interface LocalServer {
   intent?: StopIntent;
   /** The last lines the server printed, bounded. */
   readonly output: string[];
+  /** Created on a requested stop: the SDK drains when it sees it (as the entrypoint does on SIGTERM). */
+  readonly drainFile: string;
 }
 
 const READINESS_POLL_MS = 100;
@@ -68,9 +80,18 @@ export class GodotFleet implements Fleet {
       port,
       prefix: this.options.launchPrefix,
     });
+    const drainFile = join(this.options.drainDir, `${serverId.replace(/\W/g, "-")}.drain`);
     // Its own process group: Ctrl-C in the terminal reaches local mode, which stops rooms itself.
     const child = spawn(command, args, {
-      env: { ...process.env, [ROOM_NAME_ENV]: request.name },
+      // What ECS gives a room's task (ROOM_SECRET is never logged), and the drain file.
+      env: {
+        ...process.env,
+        [ROOM_SERVER_ENV.name]: request.name,
+        [ROOM_SERVER_ENV.apiUrl]: this.options.apiUrl(),
+        [ROOM_SERVER_ENV.secret]: request.secret,
+        [ROOM_SERVER_ENV.heartbeatSeconds]: String(this.options.heartbeatSeconds),
+        ROOM_DRAIN_FILE: drainFile,
+      },
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });
@@ -84,6 +105,7 @@ export class GodotFleet implements Fleet {
       running: false,
       stopped: false,
       output: [],
+      drainFile,
     };
     this.servers.set(serverId, server);
     if (child.pid) this.options.pidFiles?.write(serverId, child.pid, request.name);
@@ -98,7 +120,23 @@ export class GodotFleet implements Fleet {
     const server = this.servers.get(serverId);
     if (!server || server.stopped) return;
     server.intent ??= { kind: "requested", reason };
-    this.terminate(server);
+    this.drain(server);
+  }
+
+  /**
+   * As ECS stops a task: the game is told first (the drain file, which the SDK polls, as the
+   * image's entrypoint writes it on SIGTERM), then terminated if it has not quit in time.
+   */
+  private drain(server: LocalServer) {
+    try {
+      writeFileSync(server.drainFile, "");
+    } catch {
+      return this.terminate(server);
+    }
+    setTimeout(
+      () => server.stopped || this.terminate(server),
+      this.options.drainSeconds * 1000,
+    ).unref();
   }
 
   async listActive(): Promise<FleetServer[]> {
@@ -187,6 +225,7 @@ export class GodotFleet implements Fleet {
   private onExit(server: LocalServer, code: number | null, signal: NodeJS.Signals | null) {
     if (server.stopped) return;
     server.stopped = true;
+    rmSync(server.drainFile, { force: true });
     this.servers.delete(server.serverId);
     this.options.pidFiles?.remove(server.serverId);
     const exit = describeExit({
@@ -228,6 +267,11 @@ export class GodotFleet implements Fleet {
     }
     if (entry.event === "idle shutdown")
       this.options.log.info("room server idle; shutting down", { room: server.name });
+    if (entry.event === "draining")
+      this.options.log.info("room server draining", {
+        room: server.name,
+        reason: (entry as { reason?: string }).reason,
+      });
   }
 
   private emit(

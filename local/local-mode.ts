@@ -5,7 +5,10 @@ import { reconcileRooms } from "../handlers/rooms/reconcile-rooms";
 import { findGodot } from "./godot-binary";
 import type { GameProtocol } from "./port-readiness";
 import { serveRoomsApi } from "./request-handler";
-import { startRoomSystem } from "./room-system";
+import { type LocalReadiness, startRoomSystem } from "./room-system";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ServerPidFiles } from "./server-pids";
 import { StoppedRooms } from "./stopped-rooms";
 
@@ -31,8 +34,20 @@ export interface LocalModeOptions {
   /** Defaults: 30 seconds for a whole request, 10 for its headers. */
   readonly requestTimeoutSeconds?: number;
   readonly headersTimeoutSeconds?: number;
+  /**
+   * When a room is RUNNING, as the stack's serverReadiness: heartbeat (the server's SDK said
+   * ready; the dev stack's setting, and the default) or task (its port is bound).
+   */
+  readonly readiness?: Partial<LocalReadiness>;
   readonly log: Logger;
 }
+
+export const LOCAL_READINESS_DEFAULTS: LocalReadiness = {
+  serverReadiness: "heartbeat",
+  heartbeatSeconds: 30,
+  readyTimeoutSeconds: 120,
+  heartbeatTimeoutSeconds: 90,
+};
 
 export class PortInUseError extends Error {
   constructor(port: number) {
@@ -55,6 +70,7 @@ export async function startLocalMode(options: LocalModeOptions) {
   });
   await listen(api, options.port);
   const stoppedRooms = new StoppedRooms();
+  const drainDir = mkdtempSync(join(tmpdir(), "godot-rooms-drain-"));
   const pidFiles = options.dataDir ? new ServerPidFiles(options.dataDir) : undefined;
   const system = await startRoomSystem({
     ...options,
@@ -64,8 +80,12 @@ export async function startLocalMode(options: LocalModeOptions) {
     protocol: options.protocol ?? "udp",
     bindAddress: options.public ? "*" : "127.0.0.1",
     stoppedRooms,
+    readiness: { ...LOCAL_READINESS_DEFAULTS, ...options.readiness },
+    apiUrl: () => `http://127.0.0.1:${(api.address() as AddressInfo).port}`,
+    drainDir,
   }).catch(async (error: unknown) => {
     await new Promise((resolve) => api.close(resolve));
+    rmSync(drainDir, { recursive: true, force: true });
     throw error;
   });
   // Requests wait until an earlier run's servers are stopped and its rooms reconciled.
@@ -85,11 +105,14 @@ export async function startLocalMode(options: LocalModeOptions) {
     throw error;
   }
   ready();
-  const timer = setInterval(() => {
-    reconcileRooms(system.deps).catch((e: Error) =>
-      options.log.error("reconcile failed", { error: e.message }),
-    );
-  }, options.reconcileSeconds * 1000);
+  const timer = setInterval(
+    () => {
+      reconcileRooms(system.deps).catch((e: Error) =>
+        options.log.error("reconcile failed", { error: e.message }),
+      );
+    },
+    reconcilePeriodSeconds(options) * 1000,
+  );
   return {
     url: `http://127.0.0.1:${(api.address() as AddressInfo).port}`,
     godot,
@@ -101,8 +124,26 @@ export async function startLocalMode(options: LocalModeOptions) {
       api.closeAllConnections();
       await closed;
       await system.close();
+      rmSync(drainDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The reconciler is what notices a server that never said ready or stopped heartbeating, so it
+ * runs at least twice per timeout: the worst-case detection time is the timeout plus a period.
+ */
+function reconcilePeriodSeconds(options: LocalModeOptions): number {
+  const readiness = { ...LOCAL_READINESS_DEFAULTS, ...options.readiness };
+  if (readiness.serverReadiness !== "heartbeat") return options.reconcileSeconds;
+  return Math.max(
+    0.5,
+    Math.min(
+      options.reconcileSeconds,
+      readiness.heartbeatTimeoutSeconds / 2,
+      readiness.readyTimeoutSeconds / 2,
+    ),
+  );
 }
 
 /** Servers of a crashed run are stopped and its rooms removed before the first request. */

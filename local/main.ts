@@ -34,6 +34,10 @@ const { values } = parseArgs({
     "request-timeout": { type: "string", default: "30" },
     "headers-timeout": { type: "string", default: "10" },
     json: { type: "boolean", default: false },
+    "server-readiness": { type: "string", default: "heartbeat" },
+    "heartbeat-seconds": { type: "string", default: "30" },
+    "ready-timeout": { type: "string", default: "120" },
+    "heartbeat-timeout": { type: "string" },
   },
 });
 
@@ -56,6 +60,26 @@ function whole(flag: string, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max)
     throw new Error(`--${flag} must be a whole number from ${min} to ${max}.`);
   return value;
+}
+
+/** As the stack's serverReadiness and its timeouts; the defaults follow Pulumi.dev.yaml. */
+function readiness() {
+  const mode = values["server-readiness"];
+  if (mode !== "heartbeat" && mode !== "task")
+    throw new Error("--server-readiness must be heartbeat (the server SDK says ready) or task.");
+  const heartbeatSeconds = whole("heartbeat-seconds", 1, 300);
+  const heartbeatTimeoutSeconds =
+    values["heartbeat-timeout"] === undefined
+      ? 3 * heartbeatSeconds
+      : whole("heartbeat-timeout", 2, 3600);
+  if (heartbeatTimeoutSeconds < 2 * heartbeatSeconds)
+    throw new Error("--heartbeat-timeout must be at least two heartbeat periods.");
+  return {
+    serverReadiness: mode,
+    heartbeatSeconds,
+    readyTimeoutSeconds: whole("ready-timeout", 1, 3600),
+    heartbeatTimeoutSeconds,
+  } as const;
 }
 
 function protocol(): "udp" | "tcp" {
@@ -83,6 +107,7 @@ async function main() {
     corsOrigins: values["cors-origin"].map(parseCorsOrigin),
     requestTimeoutSeconds: requestTimeout,
     headersTimeoutSeconds: headersTimeout,
+    readiness: readiness(),
     log,
   });
   log.info(`godot-rooms local mode listening on ${local.url}`, {

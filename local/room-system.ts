@@ -36,7 +36,19 @@ export interface RoomSystemOptions {
   readonly protocol: GameProtocol;
   readonly bindAddress: string;
   readonly stoppedRooms: StoppedRooms;
+  readonly readiness: LocalReadiness;
+  /** The room API's URL, once it listens. */
+  readonly apiUrl: () => string;
+  readonly drainDir: string;
   readonly log: Logger;
+}
+
+/** Readiness and liveness, as the stack's config keys set them in AWS. */
+export interface LocalReadiness {
+  readonly serverReadiness: "task" | "heartbeat";
+  readonly heartbeatSeconds: number;
+  readonly readyTimeoutSeconds: number;
+  readonly heartbeatTimeoutSeconds: number;
 }
 
 /** The room core's dependencies on this machine: a dynalite table and a fleet of Godot servers. */
@@ -68,6 +80,9 @@ export async function startRoomSystem(options: RoomSystemOptions) {
     projectPath: REFERENCE_SERVER,
     allocatePort: freeLocalPort,
     launchPrefix,
+    heartbeatSeconds: options.readiness.heartbeatSeconds,
+    // ECS's default stopTimeout: the time a game has between the drain signal and SIGKILL.
+    drainSeconds: 30,
     // Applied one at a time, in the order the fleet saw them.
     onTaskStateChange: (event) => {
       const stopped = stoppedRoomOf(event);
@@ -93,6 +108,8 @@ export async function startRoomSystem(options: RoomSystemOptions) {
       stuckAfterSeconds: 120,
       provisioningTtlSeconds: 3600,
       runningTtlSeconds: 86_400,
+      ...options.readiness,
+      gameProtocol: options.protocol,
     },
     log: options.log,
     now: () => new Date(),

@@ -68,7 +68,9 @@ test("owner stop, a killed server and shutdown are each logged for what they are
   await local.stop();
   expect(await local.exited).toEqual({ code: 0, signal: null });
 
+  // The SDK drains first (the drain file, as the image's entrypoint writes it on SIGTERM).
   expect(linesOf(local, "Owned")).toEqual([
+    expect.objectContaining({ level: "INFO", message: "room server draining", reason: "SIGTERM" }),
     expect.objectContaining({
       level: "INFO",
       message: "room server stopped: stopped by its owner",

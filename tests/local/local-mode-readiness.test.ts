@@ -32,10 +32,10 @@ async function roomOf(url: string, name: string) {
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-test("your own pack that listens on --port but prints nothing is RUNNING once its port is bound", async () => {
+test("your own pack without the SDK (--server-readiness task) is RUNNING once its port is bound", async () => {
   const quiet = join(dir, "quiet.pck");
   writeGodot3Pack(quiet, QUIET_SERVER);
-  local = await LocalModeProcess.start(["--pack", quiet]);
+  local = await LocalModeProcess.start(["--pack", quiet, "--server-readiness", "task"]);
   await fetch(`${local.url}/create_server?server=Quiet`, { method: "POST" });
   const running = await until(async () => {
     const room = await roomOf(local!.url, "Quiet");

@@ -8,6 +8,8 @@ extends Node
 # - logs one JSON object per line to stdout.
 # Every option may also come from the environment (GAME_PORT, GAME_PROTOCOL, MAX_PLAYERS,
 # EMPTY_SERVER_TIMEOUT, ROOM_NAME, BIND_ADDRESS), so ECS container overrides work.
+# It uses the server SDK (room_sdk.gd): ready once it listens, heartbeats with its player count,
+# and drains when the room is stopped.
 
 var port := 7777
 var protocol := "udp"
@@ -19,10 +21,15 @@ var bind_address := "*"
 var _peer = null
 var _players := {}
 var _empty_for := 0.0
+var _sdk = preload("res://room_sdk.gd").new()
 
 
 func _ready() -> void:
 	_read_options()
+	_sdk.max_players = max_players
+	# Nothing to save here: quit soon after the drain signal.
+	_sdk.drain_seconds = 0.5
+	add_child(_sdk)
 	_log("starting", {"room": room_name, "maxPlayers": max_players, "emptyServerTimeout": empty_timeout})
 	var error := _listen()
 	if error != OK:
@@ -33,6 +40,7 @@ func _ready() -> void:
 	get_tree().connect("network_peer_connected", self, "_on_player_joined")
 	get_tree().connect("network_peer_disconnected", self, "_on_player_left")
 	_log("listening", {"port": port, "protocol": protocol})
+	_sdk.mark_ready()
 
 
 func _listen() -> int:
@@ -67,12 +75,14 @@ func _on_player_joined(id: int) -> void:
 			_peer.disconnect_peer(id, true)
 		return
 	_players[id] = true
+	_sdk.set_players(_players.size())
 	_log("player joined", {"id": id, "players": _players.size()})
 
 
 func _on_player_left(id: int) -> void:
 	if not _players.erase(id):
 		return
+	_sdk.set_players(_players.size())
 	if _players.empty():
 		_empty_for = 0.0
 	_log("player left", {"id": id, "players": _players.size()})
