@@ -38,6 +38,8 @@ export interface GodotFleetOptions {
   readonly drainDir: string;
   /** After the drain file is written, how long a stopped server has to quit (ECS: stopTimeout). */
   readonly drainSeconds: number;
+  /** Told when a room's server is asked to stop, before it has exited (for `stoppedReason`). */
+  readonly onStopRequested?: (room: string, reason: string) => void;
   /** Receives each task state change, in the ECS event shape. */
   readonly onTaskStateChange: (event: Record<string, unknown>) => void;
   readonly log: Logger;
@@ -119,7 +121,9 @@ export class GodotFleet implements Fleet {
   async stop(serverId: string, reason: string): Promise<void> {
     const server = this.servers.get(serverId);
     if (!server || server.stopped) return;
-    server.intent ??= { kind: "requested", reason };
+    if (server.intent) return; // already stopping: one drain, one deadline
+    server.intent = { kind: "requested", reason };
+    this.options.onStopRequested?.(server.name, `Stopped: ${reason}.`);
     this.drain(server);
   }
 

@@ -39,6 +39,8 @@ export interface LocalModeOptions {
    * ready; the dev stack's setting, and the default) or task (its port is bound).
    */
   readonly readiness?: Partial<LocalReadiness>;
+  /** Default 30 (ECS's default stopTimeout): from the drain signal to the kill. */
+  readonly stopTimeoutSeconds?: number;
   readonly log: Logger;
 }
 
@@ -83,6 +85,7 @@ export async function startLocalMode(options: LocalModeOptions) {
     readiness: { ...LOCAL_READINESS_DEFAULTS, ...options.readiness },
     apiUrl: () => `http://127.0.0.1:${(api.address() as AddressInfo).port}`,
     drainDir,
+    stopTimeoutSeconds: options.stopTimeoutSeconds ?? 30,
   }).catch(async (error: unknown) => {
     await new Promise((resolve) => api.close(resolve));
     rmSync(drainDir, { recursive: true, force: true });

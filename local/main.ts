@@ -38,6 +38,7 @@ const { values } = parseArgs({
     "heartbeat-seconds": { type: "string", default: "30" },
     "ready-timeout": { type: "string", default: "120" },
     "heartbeat-timeout": { type: "string" },
+    "stop-timeout": { type: "string", default: "30" },
   },
 });
 
@@ -108,6 +109,7 @@ async function main() {
     requestTimeoutSeconds: requestTimeout,
     headersTimeoutSeconds: headersTimeout,
     readiness: readiness(),
+    stopTimeoutSeconds: whole("stop-timeout", 1, 120),
     log,
   });
   log.info(`godot-rooms local mode listening on ${local.url}`, {

@@ -40,6 +40,8 @@ export interface RoomSystemOptions {
   /** The room API's URL, once it listens. */
   readonly apiUrl: () => string;
   readonly drainDir: string;
+  /** How long a stopped server has between the drain signal and being killed (ECS: stopTimeout). */
+  readonly stopTimeoutSeconds: number;
   readonly log: Logger;
 }
 
@@ -81,8 +83,8 @@ export async function startRoomSystem(options: RoomSystemOptions) {
     allocatePort: freeLocalPort,
     launchPrefix,
     heartbeatSeconds: options.readiness.heartbeatSeconds,
-    // ECS's default stopTimeout: the time a game has between the drain signal and SIGKILL.
-    drainSeconds: 30,
+    drainSeconds: options.stopTimeoutSeconds,
+    onStopRequested: (room, reason) => options.stoppedRooms.remember(room, reason),
     // Applied one at a time, in the order the fleet saw them.
     onTaskStateChange: (event) => {
       const stopped = stoppedRoomOf(event);
