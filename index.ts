@@ -37,6 +37,7 @@ const cluster = new GameCluster(prefix, {
   gamePort: config.gamePort,
   gameProtocol: config.gameProtocol,
   emptyServerTimeoutSeconds: config.emptyServerTimeoutSeconds,
+  serverReadiness: config.serverReadiness,
   cpu: config.taskCpu,
   memory: config.taskMemory,
   logRetentionDays: config.logRetentionDays,

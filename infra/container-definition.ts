@@ -5,6 +5,8 @@ export interface GameContainerSettings {
   readonly gamePort: number;
   readonly gameProtocol: GameProtocol;
   readonly emptyServerTimeoutSeconds: number;
+  /** Heartbeat rooms drain on SIGTERM (the entrypoint's drain file, read by the SDK). */
+  readonly serverReadiness?: "task" | "heartbeat";
   readonly logGroupName: string;
   readonly region: string;
 }
@@ -27,6 +29,12 @@ export function buildGameContainerDefinitions(settings: GameContainerSettings) {
         { name: "GAME_PORT", value: String(settings.gamePort) },
         { name: "GAME_PROTOCOL", value: settings.gameProtocol },
         { name: "GAME_PACK_PATH", value: GAME_PACK_PATH },
+        // Within stopTimeout (30): the game's time to drain before the entrypoint sends SIGTERM.
+        {
+          name: "ROOM_DRAIN_SECONDS",
+          value: settings.serverReadiness === "heartbeat" ? "20" : "0",
+        },
+        { name: "ROOM_DRAIN_FILE", value: "/tmp/godot-rooms-drain" },
       ],
       portMappings: [
         {

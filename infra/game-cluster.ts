@@ -11,6 +11,8 @@ export interface GameClusterArgs {
   readonly gamePort: number;
   readonly gameProtocol: GameProtocol;
   readonly emptyServerTimeoutSeconds: number;
+  /** Default task. Heartbeat rooms drain on SIGTERM. */
+  readonly serverReadiness?: "task" | "heartbeat";
   readonly cpu: number;
   readonly memory: number;
   /** Days to keep game server logs. Default: 14. */
@@ -120,6 +122,7 @@ export class GameCluster extends pulumi.ComponentResource {
                 gamePort: args.gamePort,
                 gameProtocol: args.gameProtocol,
                 emptyServerTimeoutSeconds: args.emptyServerTimeoutSeconds,
+                serverReadiness: args.serverReadiness,
                 logGroupName,
                 region: regionName,
               }),

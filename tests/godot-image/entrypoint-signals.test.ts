@@ -112,3 +112,34 @@ test("the server's own exit status becomes the container's", async () => {
   const { exited } = startContainer({ STAND_IN_EXIT: "3" });
   expect(await within(exited, 5_000)).toBe(3);
 });
+
+/** A stand-in with the SDK's drain: it quits with status 0 once the drain file appears. */
+const DRAINING_STAND_IN = `#!/bin/sh
+echo $$ > "$RECORD_DIR/pid.tmp" && mv "$RECORD_DIR/pid.tmp" "$RECORD_DIR/pid"
+while [ ! -f "$ROOM_DRAIN_FILE" ]; do sleep 0.1; done
+echo drained > "$RECORD_DIR/drained"
+exit 0
+`;
+
+test("with ROOM_DRAIN_SECONDS, SIGTERM first creates the drain file: the game drains and exits 0", async () => {
+  writeFileSync(join(dir, "godot"), DRAINING_STAND_IN);
+  const { process: unshare, exited } = startContainer({
+    ROOM_DRAIN_SECONDS: "5",
+    ROOM_DRAIN_FILE: join(dir, "drain"),
+  });
+  await until(() => (existsSync(join(dir, "pid")) ? true : undefined), 5_000);
+  process.kill(namespaceInit(unshare.pid!)!, "SIGTERM");
+  expect(await within(exited, 4_000)).toBe(0);
+  expect(readFileSync(join(dir, "drained"), "utf8")).toBe("drained\n");
+});
+
+test("with ROOM_DRAIN_SECONDS, a game that ignores the drain file still gets SIGTERM after it", async () => {
+  const { process: unshare, exited } = startContainer({
+    ROOM_DRAIN_SECONDS: "1",
+    ROOM_DRAIN_FILE: join(dir, "drain"),
+  });
+  await until(() => (existsSync(join(dir, "pid")) ? true : undefined), 5_000);
+  process.kill(namespaceInit(unshare.pid!)!, "SIGTERM");
+  expect(await within(exited, 5_000)).toBe(143);
+  expect(existsSync(join(dir, "drain"))).toBe(true);
+});

@@ -109,6 +109,8 @@ test("the task definition: Fargate, the game port over UDP, the empty-server tim
       { name: "GAME_PORT", value: "7777" },
       { name: "GAME_PROTOCOL", value: "udp" },
       { name: "GAME_PACK_PATH", value: "/opt/game/game.pck" },
+      { name: "ROOM_DRAIN_SECONDS", value: "20" },
+      { name: "ROOM_DRAIN_FILE", value: "/tmp/godot-rooms-drain" },
     ],
     logConfiguration: {
       logDriver: "awslogs",
