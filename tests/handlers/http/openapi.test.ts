@@ -75,9 +75,31 @@ test("the real handlers' responses, success and error, conform to the document",
     query: "server=Nobody",
     headers: { authorization: "Bearer x" },
   }); // 404
+  await heartbeatConforms(created.data.ownerToken);
   // Every documented status of every route was produced and checked at least once.
-  expect(seen.size).toBe(12);
+  expect(seen.size).toBe(18);
 });
+
+/** The heartbeat route: ready with the room's secret, and each refusal. */
+async function heartbeatConforms(ownerToken: string) {
+  const beat = (token: string, body: unknown) =>
+    conforms("POST", "/room_heartbeat", {
+      headers: { authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
+  await beat("wrong", { server: "Documented", state: "ready", players: 0, maxPlayers: 4 }); // 403
+  await beat(ownerToken, { server: "Nobody", state: "ready", players: 0, maxPlayers: 4 }); // 404
+  await beat("wrong", { server: "Documented", state: "nap", players: 0, maxPlayers: 4 }); // 400
+  await conforms("GET", "/room_heartbeat"); // 405
+  await conforms("POST", "/room_heartbeat", { body: "x".repeat(9000) }); // 413
+  const documented = deps.fleet.started.find((s) => s.name === "Documented")!;
+  await beat(documented.secret, {
+    server: "Documented",
+    state: "ready",
+    players: 1,
+    maxPlayers: 4,
+  });
+}
 
 test("AWS unreachable: every route answers the documented 503 with Retry-After, and logs no error", async () => {
   await table.close();
@@ -87,6 +109,14 @@ test("AWS unreachable: every route answers the documented 503 with Retry-After, 
       ["GET", "/get_servers", { query: "page=0" }],
       ["GET", "/get_servers", { query: "server=Offline" }],
       ["POST", "/stop_server", { query: "server=Offline", headers: { authorization: "Bearer x" } }],
+      [
+        "POST",
+        "/room_heartbeat",
+        {
+          headers: { authorization: "Bearer x" },
+          body: '{"server":"Offline","state":"ready","players":0,"maxPlayers":4}',
+        },
+      ],
     ];
     for (const [method, path, options] of calls) {
       const response = await handleRoomsApi(httpEvent(method, path, options), deps);
