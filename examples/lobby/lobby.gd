@@ -41,7 +41,8 @@ func refresh() -> void:
 	_listed = listed.data
 	_room_list.clear()
 	for room in _listed:
-		var seats := "%s/%s players" % [room.get("players", "?"), room.get("maxPlayers", "?")]
+		# JSON numbers arrive as floats: show whole seats ("3/16"), or "?" before the first heartbeat.
+		var seats := "%s/%s players" % [_count(room.get("players")), _count(room.get("maxPlayers"))]
 		_room_list.add_item("%s   %s" % [room.get("name", ""), seats])
 
 
@@ -135,3 +136,7 @@ func _build_ui() -> void:
 	players_title.text = "Connected players:"
 	for child in [_status, _name_edit, buttons, _room_list, players_title, _players]:
 		add_child(child)
+
+
+func _count(value) -> String:
+	return str(int(value)) if value is float or value is int else "?"

@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { QUIET_SERVER, writeGodot3Pack } from "../support/local-pck";
 import type { ServerStart } from "../../handlers/ports";
 import { startLocalMode } from "../../local/local-mode";
 import { Godot4Web, type RunResult } from "../support/godot4-web/runner";
@@ -8,9 +11,10 @@ import { until } from "../support/until";
 
 /**
  * The addon's server SDK on the Godot 4.6 web engine against a real local mode's
- * POST /room_heartbeat. Local mode's rooms run Godot 3 servers that do not heartbeat, so the SDK
- * plays the server of one of them, with the room's real one-time secret, read as the fleet
- * starts the room (as the server would read ROOM_SECRET from its environment).
+ * POST /room_heartbeat. The room runs a Godot 3 pack without an SDK (the reference server has
+ * one, and would spend the secret first), under `task` readiness, so the SDK plays the room's
+ * server, with the room's real one-time secret, read as the fleet starts the room (as the server
+ * would read ROOM_SECRET from its environment).
  */
 const ROOT = join(__dirname, "..", "..");
 let godot: Godot4Web;
@@ -19,13 +23,19 @@ let run: RunResult;
 let steps: Map<string, Record<string, any>>;
 let secret: string;
 
+let dir: string;
+
 beforeAll(async () => {
   godot = new Godot4Web();
   await godot.start();
+  dir = mkdtempSync(join(tmpdir(), "godot-rooms-sdk-local-"));
+  const quiet = join(dir, "quiet.pck");
+  writeGodot3Pack(quiet, QUIET_SERVER);
   local = await startLocalMode({
     port: 0,
     maxRooms: 2,
-    protocol: "tcp",
+    packPath: quiet,
+    readiness: { serverReadiness: "task" },
     corsOrigins: [godot.origin],
     emptyServerTimeoutSeconds: 60,
     reconcileSeconds: 60,
@@ -72,6 +82,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await godot?.stop();
   await local?.stop();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test("a wrong secret is refused (403) and an unknown room is 404, which drains the SDK", () => {
