@@ -8,7 +8,7 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { ROOMS_TABLE_SCHEMA } from "../../common/rooms-table-schema";
-import type { RoomPage, RoomStateUpdate, RoomStore } from "../ports";
+import type { RoomPage, RoomStore } from "../ports";
 import { invalidRequest, nameReserved, noFreeSlot } from "../rooms/errors";
 import type { RoomRecord } from "../rooms/room";
 import { CURSOR_INVALID, decodeCursor, encodeCursor } from "./room-cursor";

@@ -7,8 +7,8 @@ export interface RequestTemplate {
   /** Query parts; `@room` is replaced by an existing room's name (or a fresh one), encoded. */
   readonly query: readonly string[];
   readonly body?: string;
-  /** "owner": the room's own token; "other": another room's; a literal; or none. */
-  readonly token?: "owner" | "other" | string;
+  /** "owner": the room's own token; "other": another room's; any other text as it is; or none. */
+  readonly token?: string;
 }
 
 const BAD_NAMES = [

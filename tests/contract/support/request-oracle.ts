@@ -49,7 +49,8 @@ export class RoomsModel {
     if (typeof body === "number") return { status: body };
     if (request.method !== method)
       return { status: 405, message: `Use ${method} for ${request.path}.` };
-    const param = (name: string): unknown | { conflict: true } => {
+    // Unknown, or { conflict: true } when query and body disagree.
+    const param = (name: string): unknown => {
       const fromQuery = query.get(name);
       const fromBody = body[name];
       if (fromQuery !== undefined && fromBody !== undefined && fromQuery !== fromBody)

@@ -127,13 +127,13 @@ function lambdaTarget(
     async settleStopped(room: string) {
       await handlers.events(access.stoppedEventOf(room));
     },
-    rows: access.rows,
-    slotCount: access.slotCount,
-    activeServers: access.activeServers,
-    reset: access.reset,
-    seed: access.seed,
+    rows: () => access.rows(),
+    slotCount: () => access.slotCount(),
+    activeServers: () => access.activeServers(),
+    reset: () => access.reset(),
+    seed: (record, options) => access.seed(record, options),
     faults: access.faults,
-    ...(name === "archives" ? { awsCalls: access.awsCalls } : {}),
+    ...(name === "archives" ? { awsCalls: () => access.awsCalls() } : {}),
     events: { send: (event) => handlers.events(event) },
     reconcile: () =>
       handlers.reconciler({ source: "aws.events", "detail-type": "Scheduled Event" }),
