@@ -7,6 +7,7 @@ import {
   validateEc2Request,
   validateEcsRequest,
 } from "./fake-ecs-ec2-validation";
+import { parseJson, readBody } from "./http-body";
 
 export interface RecordedAwsCall {
   readonly service: "ecs" | "ec2";
@@ -242,20 +243,4 @@ function describedTasks(taskArns: string[], fleet?: Map<string, FakeTask>) {
       },
     ],
   }));
-}
-
-function parseJson(body: string): unknown {
-  try {
-    return JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-  });
 }

@@ -1,5 +1,6 @@
-import { createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
+import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { parseJson, readBody } from "../../support/http-body";
 
 /** One DynamoDB call a function made: what IAM authorises (action, table, index). */
 export interface DynamoCall {
@@ -30,7 +31,7 @@ export async function startDynamoProxy(target: string) {
     void readBody(incoming).then((body) => {
       const caller = /^\/fn\/([^/]+)/.exec(incoming.url ?? "")?.[1] ?? "unknown";
       const action = String(incoming.headers["x-amz-target"] ?? "").replace(/^DynamoDB_\d+\./, "");
-      const input = safeJson(body);
+      const input = parseJson(body);
       calls.push({
         caller,
         action,
@@ -80,19 +81,3 @@ export async function startDynamoProxy(target: string) {
 }
 
 export type DynamoProxy = Awaited<ReturnType<typeof startDynamoProxy>>;
-
-function safeJson(body: string): any {
-  try {
-    return JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-  });
-}

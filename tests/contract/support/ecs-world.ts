@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
   type AwsRequestError,
@@ -7,6 +7,7 @@ import {
   validateEc2Request,
   validateEcsRequest,
 } from "../../support/fake-ecs-ec2-validation";
+import { parseJson, readBody } from "../../support/http-body";
 
 /** A task of the fake account, as ECS would keep it. */
 export interface WorldTask {
@@ -192,20 +193,4 @@ function describe(task: WorldTask) {
       },
     ],
   };
-}
-
-function parseJson(body: string): any {
-  try {
-    return JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-  });
 }
