@@ -24,6 +24,8 @@ const dynalite = require("dynalite") as (options: Record<string, unknown>) => Se
 
 const TABLE = "godot-rooms-local";
 export const REFERENCE_SERVER = join(__dirname, "..", "godot-image", "game", "reference-server");
+/** The Godot 4 reference server (same contract, the addon's server SDK), for a Godot 4 binary. */
+export const REFERENCE_SERVER_4 = `${REFERENCE_SERVER}-4`;
 
 export interface RoomSystemOptions {
   readonly godot: GodotBinary;
@@ -79,7 +81,7 @@ export async function startRoomSystem(options: RoomSystemOptions) {
     options.log.warn("setpriv (util-linux) is missing: room servers may outlive a crash", {});
   const fleet = new GodotFleet({
     ...options,
-    projectPath: REFERENCE_SERVER,
+    projectPath: options.godot.major === 4 ? REFERENCE_SERVER_4 : REFERENCE_SERVER,
     allocatePort: freeLocalPort,
     launchPrefix,
     heartbeatSeconds: options.readiness.heartbeatSeconds,

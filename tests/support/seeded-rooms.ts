@@ -14,7 +14,8 @@ export function seededRoom(i: number, status: RoomStatus, version?: string): Roo
     createdAt: "2026-11-20T18:00:00.000Z",
     updatedAt: "2026-11-20T18:00:00.000Z",
     roomId: `id-${i}`,
-    serverId: `task-${i}`,
+    // A task ARN as ECS forms it (cluster, then 32 hex digits): a validating ECS endpoint refuses less.
+    serverId: `arn:aws:ecs:us-east-1:111122223333:task/godot-rooms-dev/${i.toString(16).padStart(32, "0")}`,
     ownerTokenHash: "0".repeat(64),
     expiresAt: 1_900_000_000,
   };
