@@ -211,7 +211,7 @@ describe.each(LAMBDA_TARGETS)("room heartbeats on %s", (_name, start) => {
   });
 
   test("the reconciler removes a room never ready and a room whose heartbeats stopped", async () => {
-    const never = await runningTask("Never");
+    await runningTask("Never");
     const silent = await runningTask("Silent");
     await beat(silent.secret, ready("Silent"));
     const healthy = await runningTask("Healthy");
@@ -224,7 +224,6 @@ describe.each(LAMBDA_TARGETS)("room heartbeats on %s", (_name, start) => {
       if (row.name === "Silent")
         await target().seed!({ ...row, heartbeatAt: past }, { replace: true });
     }
-    void never;
     const report = (await target().reconcile!()) as { removedRooms: string[] };
     expect(report.removedRooms.sort()).toEqual(["Never", "Silent"]);
     expect((await target().rows()).map((r) => r.name)).toEqual(["Healthy"]);

@@ -45,23 +45,22 @@ export async function inProcessTarget(): Promise<ContractTarget> {
   // while the target runs; each factory reads the stack's settings from its own function's
   // environment when it is called, as at a cold start.
   const saved = process.env;
-  process.env = {
+  const endpoints = {
+    AWS_ENDPOINT_URL_DYNAMODB: world.dynamo.endpointFor("in-process"),
+    AWS_ENDPOINT_URL_ECS: world.ecs.endpointFor("in-process"),
+    AWS_ENDPOINT_URL_EC2: world.ecs.endpointFor("in-process"),
+  };
+  const common = {
     ...saved,
     AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: "test",
     AWS_SECRET_ACCESS_KEY: "test",
     AWS_MAX_ATTEMPTS: "1",
-    AWS_ENDPOINT_URL_DYNAMODB: world.dynamo.endpointFor("in-process"),
-    AWS_ENDPOINT_URL_ECS: world.ecs.endpointFor("in-process"),
-    AWS_ENDPOINT_URL_EC2: world.ecs.endpointFor("in-process"),
+    ...endpoints,
   };
-  const common = process.env;
   const handlers = {} as Record<FunctionRole, Invoke>;
   for (const role of Object.keys(FUNCTIONS) as FunctionRole[]) {
-    const { AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_ECS, AWS_ENDPOINT_URL_EC2, ...own } =
-      world.envOf(role);
-    void [AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_ECS, AWS_ENDPOINT_URL_EC2];
-    process.env = { ...common, ...own };
+    process.env = { ...common, ...world.envOf(role), ...endpoints };
     const handler = FACTORIES[role]();
     handlers[role] = (event) => handler(event, { awsRequestId: "in-process" });
   }
