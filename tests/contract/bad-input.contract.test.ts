@@ -86,7 +86,10 @@ function resolve(template: RequestTemplate, model: RoomsModel, step: number): Or
     method: template.method,
     path: template.path,
     query: template.query.map((part) => part.replace("@room", encodeURIComponent(name))).join("&"),
-    ...(template.body === undefined ? {} : { body: template.body }),
+    // A heartbeat body may name "@room" too: an existing room's name, or a fresh one.
+    ...(template.body === undefined
+      ? {}
+      : { body: template.body.replace('"@room"', JSON.stringify(name)) }),
     ...(token === undefined || token === "" ? {} : { token }),
   };
 }

@@ -87,6 +87,26 @@ const BAD_VERSIONS = [
   "v%40",
   "~1",
 ];
+const beat = (fields: Record<string, unknown>) =>
+  JSON.stringify({ server: "@room", state: "ready", players: 0, maxPlayers: 8, ...fields });
+const BAD_HEARTBEATS = [
+  beat({}),
+  beat({ server: "Nobody Here" }),
+  beat({ state: "draining" }),
+  beat({ state: "sleepy" }),
+  beat({ state: 1 }),
+  beat({ players: 9 }),
+  beat({ players: -1 }),
+  beat({ players: 1.5 }),
+  beat({ players: "1" }),
+  beat({ maxPlayers: 0 }),
+  beat({ maxPlayers: 5000 }),
+  beat({ maxPlayers: null }),
+  beat({ server: "<b>" }),
+  beat({ server: 42 }),
+  "{",
+  "[]",
+];
 const BAD_TOKENS = ["", "nope", "Bearer", "x".repeat(600), "owner-but-wrong"];
 
 /** Hand-written bad input: every route meets every bad value (well over 300 requests). */
@@ -194,6 +214,21 @@ const queryPart = fc.oneof(
     .oneof(fc.stringMatching(/^[A-Za-z0-9._+-]{1,32}$/), encodable)
     .map((v) => `version=${encodeURIComponent(v)}`),
 );
+const seatCount = fc.oneof(
+  fc.integer({ min: -2, max: 10 }),
+  fc.constantFrom(0.5, 4096, 4097, "3", null),
+);
+const heartbeatBody = fc
+  .record(
+    {
+      server: fc.oneof(fc.constant("@room"), fc.stringMatching(/^[A-Za-z0-9 _-]{1,32}$/)),
+      state: fc.constantFrom("ready", "draining", "READY", "gone"),
+      players: seatCount,
+      maxPlayers: seatCount,
+    },
+    { requiredKeys: [] },
+  )
+  .map((b) => JSON.stringify(b));
 const body = fc.oneof(
   fc.constantFrom(...BAD_BODIES),
   fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)),
@@ -222,15 +257,19 @@ export const randomRequest: fc.Arbitrary<RequestTemplate> = fc
       ["PUT", "/create_server"],
       ["DELETE", "/stop_server"],
       ["GET", "/nowhere"],
+      ["POST", "/room_heartbeat"],
+      ["POST", "/room_heartbeat"],
     ),
     query: fc.array(queryPart, { maxLength: 3 }),
     body: fc.option(body, { freq: 3 }),
+    beat: heartbeatBody,
     token: fc.option(fc.constantFrom("owner", "owner", "other", "nope"), { freq: 2 }),
   })
-  .map(({ route: [method, path], query, body, token }) => ({
+  .map(({ route: [method, path], query, body, beat, token }) => ({
     method,
     path,
     query,
-    ...(body !== null && method !== "GET" ? { body } : {}),
+    ...(path === "/room_heartbeat" ? { body: beat } : {}),
+    ...(body !== null && method !== "GET" && path !== "/room_heartbeat" ? { body } : {}),
     ...(token !== null ? { token } : {}),
   }));

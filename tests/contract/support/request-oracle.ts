@@ -1,4 +1,8 @@
-import { AT_CAPACITY_MESSAGE, NOT_OWNER_MESSAGE } from "../../../handlers/rooms/errors";
+import {
+  AT_CAPACITY_MESSAGE,
+  NOT_OWNER_MESSAGE,
+  NOT_ROOM_SERVER_MESSAGE,
+} from "../../../handlers/rooms/errors";
 import { CONTRACT_MAX_ROOMS } from "../target";
 
 /** One request of the property test, as a client sends it. */
@@ -23,6 +27,7 @@ const ROUTES: Record<string, string> = {
   "/create_server": "POST",
   "/get_servers": "GET",
   "/stop_server": "POST",
+  "/room_heartbeat": "POST",
 };
 const NAME = /^[A-Za-z0-9 _-]{1,32}$/;
 const VERSION = /^[A-Za-z0-9._+-]{1,32}$/;
@@ -59,6 +64,8 @@ export class RoomsModel {
     };
     if (request.path === "/create_server") return this.create(param("server"), param("version"));
     if (request.path === "/stop_server") return this.stop(param("server"), request.token);
+    if (request.path === "/room_heartbeat")
+      return this.heartbeat(param("server"), body, request.token);
     return this.get(query);
   }
 
@@ -94,6 +101,30 @@ export class RoomsModel {
     if (!room) return { status: 404, message: `No room is named "${name}".` };
     if (token !== room.token) return { status: 403, message: NOT_OWNER_MESSAGE };
     return { status: 200, message: `Stopping ${room.name}`, effect: { stopped: room.name } };
+  }
+
+  /**
+   * No request here carries a room's real secret (only its server has it), so a heartbeat that
+   * passes the body checks is refused: 403 without a token, else 404 for an unknown room, else 403.
+   */
+  private heartbeat(
+    server: unknown,
+    body: Record<string, unknown>,
+    token: string | undefined,
+  ): Prediction {
+    if (isConflict(server)) return { status: 400 };
+    const name = validName(server);
+    if (name === undefined) return { status: 400 };
+    if (body.state !== "ready" && body.state !== "draining") return { status: 400 };
+    const seats = (value: unknown) =>
+      typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= 4096;
+    if (!seats(body.maxPlayers) || (body.maxPlayers as number) < 1) return { status: 400 };
+    if (!seats(body.players) || (body.players as number) > (body.maxPlayers as number))
+      return { status: 400 };
+    if (token === undefined) return { status: 403, message: NOT_ROOM_SERVER_MESSAGE };
+    if (!this.rooms.has(name.toLowerCase()))
+      return { status: 404, message: `No room is named "${name}".` };
+    return { status: 403, message: NOT_ROOM_SERVER_MESSAGE };
   }
 
   private get(query: Map<string, string>): Prediction {
