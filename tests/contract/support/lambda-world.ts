@@ -111,7 +111,8 @@ export function worldAccess(world: LambdaWorld) {
   const tasksOf = (name: string) =>
     world.ecs.tasks.filter((task) => JSON.stringify(task.overrides).includes(`"value":"${name}"`));
   const eventOf = (name: string, lastStatus: string, stopped: boolean) => {
-    const task = tasksOf(name).find((t) => t.stopped === stopped);
+    // The newest such task: a name can be reused once its earlier room is gone.
+    const task = tasksOf(name).findLast((t) => t.stopped === stopped);
     if (!task) throw new Error(`no ${stopped ? "stopped" : "running"} task for room ${name}`);
     const roomId = (task.startedBy ?? "").replace(/^room\//, "");
     return taskEvent({
@@ -156,7 +157,7 @@ export function worldAccess(world: LambdaWorld) {
     },
     /** The ROOM_SECRET the room's server was started with (RunTask's container overrides). */
     secretOf(name: string): string {
-      const task = tasksOf(name).find((t) => !t.stopped);
+      const task = tasksOf(name).findLast((t) => !t.stopped);
       const overrides = task?.overrides as
         | { containerOverrides: Array<{ environment: Array<{ name: string; value: string }> }> }
         | undefined;

@@ -179,6 +179,10 @@ export function badInputCorpus(): RequestTemplate[] {
   });
   corpus.push({ method: "POST", path: "/create_server", query: ["version=bad%20v"] });
   corpus.push({ method: "GET", path: "/get_servers", query: ["version=%3C%3E"] });
+  for (const body of BAD_HEARTBEATS) {
+    corpus.push({ method: "POST", path: "/room_heartbeat", query: [], body, token: "nope" });
+    corpus.push({ method: "POST", path: "/room_heartbeat", query: [], body });
+  }
   return corpus;
 }
 
