@@ -1,4 +1,5 @@
 import { ENV_NAMES } from "../common/env-names";
+import { HEARTBEAT_TIMEOUT_PERIODS, READINESS_DEFAULTS } from "../common/readiness";
 import type { EcsFleetSettings } from "./aws/ecs-fleet";
 import type { RoomSettings } from "./ports";
 
@@ -19,6 +20,9 @@ function positiveInteger(env: Env, name: string): number {
 
 /** The limits of the room core, from the environment the stack gave the function. */
 export function readRoomSettings(env: Env): RoomSettings {
+  // A stack from before a readiness setting existed gets its default.
+  const { heartbeatSeconds: defaultPeriod, readyTimeoutSeconds } = READINESS_DEFAULTS;
+  const heartbeatSeconds = optionalWhole(env, ENV_NAMES.heartbeatSeconds, defaultPeriod);
   return {
     maxRooms: positiveInteger(env, ENV_NAMES.maxRooms),
     gamePort: positiveInteger(env, ENV_NAMES.gamePort),
@@ -26,9 +30,13 @@ export function readRoomSettings(env: Env): RoomSettings {
     provisioningTtlSeconds: 3600,
     runningTtlSeconds: 86_400,
     serverReadiness: env[ENV_NAMES.serverReadiness] === "heartbeat" ? "heartbeat" : "task",
-    heartbeatSeconds: optionalWhole(env, ENV_NAMES.heartbeatSeconds, 30),
-    readyTimeoutSeconds: optionalWhole(env, ENV_NAMES.readyTimeoutSeconds, 120),
-    heartbeatTimeoutSeconds: optionalWhole(env, ENV_NAMES.heartbeatTimeoutSeconds, 90),
+    heartbeatSeconds,
+    readyTimeoutSeconds: optionalWhole(env, ENV_NAMES.readyTimeoutSeconds, readyTimeoutSeconds),
+    heartbeatTimeoutSeconds: optionalWhole(
+      env,
+      ENV_NAMES.heartbeatTimeoutSeconds,
+      HEARTBEAT_TIMEOUT_PERIODS * heartbeatSeconds,
+    ),
     ...(env[ENV_NAMES.gameProtocol] === "tcp" || env[ENV_NAMES.gameProtocol] === "udp"
       ? { gameProtocol: env[ENV_NAMES.gameProtocol] as "tcp" | "udp" }
       : {}),
@@ -61,6 +69,10 @@ export function readFleetSettings(env: Env): EcsFleetSettings {
     securityGroupId: required(env, ENV_NAMES.securityGroupId),
     capacityProvider,
     gamePort: positiveInteger(env, ENV_NAMES.gamePort),
-    heartbeatSeconds: optionalWhole(env, ENV_NAMES.heartbeatSeconds, 30),
+    heartbeatSeconds: optionalWhole(
+      env,
+      ENV_NAMES.heartbeatSeconds,
+      READINESS_DEFAULTS.heartbeatSeconds,
+    ),
   };
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { GameProtocol } from "../common/game-server";
+import { heartbeatTimeoutSeconds } from "../common/readiness";
 
 /** The stack's settings, typed and checked. Defaults live in Pulumi.yaml, with each key's docs. */
 export interface StackConfig {
@@ -235,20 +236,19 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
 /** Readiness and liveness: a heartbeat timeout shorter than two periods would drop live rooms. */
 function readiness(raw: RawConfig) {
   const heartbeatSeconds = integer(raw, "heartbeatSeconds", 5, 300);
-  const heartbeatTimeoutSeconds =
+  const given =
     raw.heartbeatTimeoutSeconds === undefined || raw.heartbeatTimeoutSeconds === ""
-      ? 3 * heartbeatSeconds
+      ? undefined
       : integer(raw, "heartbeatTimeoutSeconds", 10, 3600);
-  if (heartbeatTimeoutSeconds < 2 * heartbeatSeconds) {
-    throw new Error(
-      `Config "heartbeatTimeoutSeconds" (${heartbeatTimeoutSeconds}) must be at least two heartbeat periods (2 × heartbeatSeconds = ${2 * heartbeatSeconds}).`,
-    );
-  }
   return {
     serverReadiness: oneOf(raw, "serverReadiness", ["task", "heartbeat"]),
     heartbeatSeconds,
     readyTimeoutSeconds: integer(raw, "readyTimeoutSeconds", 10, 3600),
-    heartbeatTimeoutSeconds,
+    heartbeatTimeoutSeconds: heartbeatTimeoutSeconds(
+      heartbeatSeconds,
+      given,
+      'Config "heartbeatTimeoutSeconds"',
+    ),
   };
 }
 

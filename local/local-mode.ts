@@ -1,14 +1,15 @@
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { HEARTBEAT_TIMEOUT_PERIODS, READINESS_DEFAULTS } from "../common/readiness";
 import type { Logger, RoomDeps } from "../handlers/ports";
 import { reconcileRooms } from "../handlers/rooms/reconcile-rooms";
 import { findGodot } from "./godot-binary";
 import type { GameProtocol } from "./port-readiness";
 import { serveRoomsApi } from "./request-handler";
 import { type LocalReadiness, startRoomSystem } from "./room-system";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { ServerPidFiles } from "./server-pids";
 import { StoppedRooms } from "./stopped-rooms";
 
@@ -44,11 +45,11 @@ export interface LocalModeOptions {
   readonly log: Logger;
 }
 
+/** As Pulumi.dev.yaml: heartbeat readiness, with the stack's default timing. */
 export const LOCAL_READINESS_DEFAULTS: LocalReadiness = {
   serverReadiness: "heartbeat",
-  heartbeatSeconds: 30,
-  readyTimeoutSeconds: 120,
-  heartbeatTimeoutSeconds: 90,
+  ...READINESS_DEFAULTS,
+  heartbeatTimeoutSeconds: HEARTBEAT_TIMEOUT_PERIODS * READINESS_DEFAULTS.heartbeatSeconds,
 };
 
 export class PortInUseError extends Error {
@@ -71,6 +72,7 @@ export async function startLocalMode(options: LocalModeOptions) {
     connectionsCheckingInterval: 250,
   });
   await listen(api, options.port);
+  const readiness = { ...LOCAL_READINESS_DEFAULTS, ...options.readiness };
   const stoppedRooms = new StoppedRooms();
   const drainDir = mkdtempSync(join(tmpdir(), "godot-rooms-drain-"));
   const pidFiles = options.dataDir ? new ServerPidFiles(options.dataDir) : undefined;
@@ -82,7 +84,7 @@ export async function startLocalMode(options: LocalModeOptions) {
     protocol: options.protocol ?? "udp",
     bindAddress: options.public ? "*" : "127.0.0.1",
     stoppedRooms,
-    readiness: { ...LOCAL_READINESS_DEFAULTS, ...options.readiness },
+    readiness,
     apiUrl: () => `http://127.0.0.1:${(api.address() as AddressInfo).port}`,
     drainDir,
     stopTimeoutSeconds: options.stopTimeoutSeconds ?? 30,
@@ -114,7 +116,7 @@ export async function startLocalMode(options: LocalModeOptions) {
         options.log.error("reconcile failed", { error: e.message }),
       );
     },
-    reconcilePeriodSeconds(options) * 1000,
+    reconcilePeriodSeconds(readiness, options.reconcileSeconds) * 1000,
   );
   return {
     url: `http://127.0.0.1:${(api.address() as AddressInfo).port}`,
@@ -136,13 +138,12 @@ export async function startLocalMode(options: LocalModeOptions) {
  * The reconciler is what notices a server that never said ready or stopped heartbeating, so it
  * runs at least twice per timeout: the worst-case detection time is the timeout plus a period.
  */
-function reconcilePeriodSeconds(options: LocalModeOptions): number {
-  const readiness = { ...LOCAL_READINESS_DEFAULTS, ...options.readiness };
-  if (readiness.serverReadiness !== "heartbeat") return options.reconcileSeconds;
+function reconcilePeriodSeconds(readiness: LocalReadiness, reconcileSeconds: number): number {
+  if (readiness.serverReadiness !== "heartbeat") return reconcileSeconds;
   return Math.max(
     0.5,
     Math.min(
-      options.reconcileSeconds,
+      reconcileSeconds,
       readiness.heartbeatTimeoutSeconds / 2,
       readiness.readyTimeoutSeconds / 2,
     ),

@@ -5,6 +5,7 @@
 import { parseArgs } from "node:util";
 import { jsonLogger } from "../handlers/aws/json-logger";
 import type { Logger } from "../handlers/ports";
+import { heartbeatTimeoutSeconds, READINESS_DEFAULTS } from "../common/readiness";
 import { parseCorsOrigin } from "./cors";
 import { startLocalMode } from "./local-mode";
 import { surviveClosedOutput } from "./safe-output";
@@ -35,8 +36,8 @@ const { values } = parseArgs({
     "headers-timeout": { type: "string", default: "10" },
     json: { type: "boolean", default: false },
     "server-readiness": { type: "string", default: "heartbeat" },
-    "heartbeat-seconds": { type: "string", default: "30" },
-    "ready-timeout": { type: "string", default: "120" },
+    "heartbeat-seconds": { type: "string", default: String(READINESS_DEFAULTS.heartbeatSeconds) },
+    "ready-timeout": { type: "string", default: String(READINESS_DEFAULTS.readyTimeoutSeconds) },
     "heartbeat-timeout": { type: "string" },
     "stop-timeout": { type: "string", default: "30" },
   },
@@ -69,17 +70,17 @@ function readiness() {
   if (mode !== "heartbeat" && mode !== "task")
     throw new Error("--server-readiness must be heartbeat (the server SDK says ready) or task.");
   const heartbeatSeconds = whole("heartbeat-seconds", 1, 300);
-  const heartbeatTimeoutSeconds =
-    values["heartbeat-timeout"] === undefined
-      ? 3 * heartbeatSeconds
-      : whole("heartbeat-timeout", 2, 3600);
-  if (heartbeatTimeoutSeconds < 2 * heartbeatSeconds)
-    throw new Error("--heartbeat-timeout must be at least two heartbeat periods.");
+  const given =
+    values["heartbeat-timeout"] === undefined ? undefined : whole("heartbeat-timeout", 2, 3600);
   return {
     serverReadiness: mode,
     heartbeatSeconds,
     readyTimeoutSeconds: whole("ready-timeout", 1, 3600),
-    heartbeatTimeoutSeconds,
+    heartbeatTimeoutSeconds: heartbeatTimeoutSeconds(
+      heartbeatSeconds,
+      given,
+      "--heartbeat-timeout",
+    ),
   } as const;
 }
 

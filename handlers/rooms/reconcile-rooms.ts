@@ -1,3 +1,4 @@
+import { HEARTBEAT_TIMEOUT_PERIODS, READINESS_DEFAULTS } from "../../common/readiness";
 import type { FleetServer, RoomDeps } from "../ports";
 import { releaseRoom } from "./create-room";
 import type { RoomRecord } from "./room";
@@ -79,9 +80,11 @@ interface LivenessFailure {
 function livenessFailure(record: RoomRecord, deps: RoomDeps): LivenessFailure | undefined {
   if (record.readiness !== "heartbeat" || record.status === "STOPPING") return undefined;
   const now = deps.now().getTime();
-  const readyTimeout = deps.settings.readyTimeoutSeconds ?? 120;
+  const readyTimeout = deps.settings.readyTimeoutSeconds ?? READINESS_DEFAULTS.readyTimeoutSeconds;
   const heartbeatTimeout =
-    deps.settings.heartbeatTimeoutSeconds ?? 3 * (deps.settings.heartbeatSeconds ?? 30);
+    deps.settings.heartbeatTimeoutSeconds ??
+    HEARTBEAT_TIMEOUT_PERIODS *
+      (deps.settings.heartbeatSeconds ?? READINESS_DEFAULTS.heartbeatSeconds);
   if (!record.ready && record.taskRunningAt) {
     const waited = (now - Date.parse(record.taskRunningAt)) / 1000;
     if (waited > readyTimeout)

@@ -1,10 +1,10 @@
+import { READINESS_DEFAULTS } from "../../common/readiness";
 import type { RoomDeps } from "../ports";
 import { invalidRequest, notRoomServer, roomNotFound, unavailable } from "./errors";
 import { hashRoomSecret, newRoomSecret, roomSecretMatches } from "./owner-token";
 import type { RoomRecord } from "./room";
 import { validateRoomName } from "./room-names";
 
-export const DEFAULT_HEARTBEAT_SECONDS = 30;
 /** More seats than any Godot server handles; a bound so that bad counts are refused. */
 const MAX_SEATS = 4096;
 const ATTEMPTS = 3;
@@ -47,7 +47,7 @@ export async function roomHeartbeat(
   if (!input.secret) throw notRoomServer();
   const updater = deps.updater;
   if (!updater) throw new Error("room_heartbeat needs deps.updater");
-  const heartbeatSeconds = deps.settings.heartbeatSeconds ?? DEFAULT_HEARTBEAT_SECONDS;
+  const heartbeatSeconds = deps.settings.heartbeatSeconds ?? READINESS_DEFAULTS.heartbeatSeconds;
   const counts = countsOf(beat, deps);
   if (beat.state === "ready") {
     const steady = await updater.update(
