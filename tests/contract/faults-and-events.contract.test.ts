@@ -6,6 +6,7 @@ import {
 import { taskEvent, taskLifecycle } from "../support/task-events";
 import { expectCallsAllowed } from "../support/iam-simulation";
 import { devProgram } from "./support/lambda-world";
+import { taskFactsOf } from "./support/task-facts";
 import type { ContractTarget } from "./target";
 import { LAMBDA_TARGETS, useTarget } from "./targets";
 
@@ -25,13 +26,7 @@ describe.each(LAMBDA_TARGETS)("failures and events on %s", (name, start) => {
     expect(await t.activeServers()).toEqual([]);
   }
 
-  /** The facts of the room's task, as its ECS events carry them. */
-  async function taskOf(name: string) {
-    const room = (await target().rows()).find((r) => r.name === name);
-    const server = (await target().activeServers()).find((s) => s.roomId === room?.roomId);
-    if (!server || !room) throw new Error(`${name} has no server`);
-    return { taskArn: server.serverId, roomId: room.roomId, roomName: name };
-  }
+  const taskOf = (name: string) => taskFactsOf(target(), name);
 
   test("RunTask without capacity: 503 with the capacity message, and no row or slot left", async () => {
     target().faults!.failNextRunTask(

@@ -1,5 +1,6 @@
 import { NOT_ROOM_SERVER_MESSAGE } from "../../handlers/rooms/errors";
 import { taskEvent } from "../support/task-events";
+import { taskFactsOf } from "./support/task-facts";
 import { LAMBDA_TARGETS, useTarget } from "./targets";
 
 /**
@@ -27,9 +28,7 @@ describe.each(LAMBDA_TARGETS)("room heartbeats on %s", (_name, start) => {
   /** A room whose task ECS reports RUNNING, and the secret its server was started with. */
   async function runningTask(name: string) {
     await target().request("POST", "/create_server", { query: `server=${name}` });
-    const room = (await target().rows()).find((r) => r.name === name)!;
-    const server = (await target().activeServers()).find((s) => s.roomId === room.roomId)!;
-    const facts = { taskArn: server.serverId, roomId: room.roomId, roomName: name };
+    const facts = await taskFactsOf(target(), name);
     await target().events!.send(taskEvent({ ...facts, lastStatus: "RUNNING", version: 3 }));
     return { facts, secret: await target().serverSecretOf!(name) };
   }
@@ -65,20 +64,11 @@ describe.each(LAMBDA_TARGETS)("room heartbeats on %s", (_name, start) => {
 
   test("a server ready before its task is RUNNING becomes RUNNING with the task's event", async () => {
     await target().request("POST", "/create_server", { query: "server=Early" });
-    const room = (await target().rows())[0];
-    const server = (await target().activeServers())[0];
+    const facts = await taskFactsOf(target(), "Early");
     const secret = await target().serverSecretOf!("Early");
     expect((await beat(secret, ready("Early"))).status).toBe(200);
     expect(await get("Early")).toMatchObject({ status: "PROVISIONING" });
-    await target().events!.send(
-      taskEvent({
-        taskArn: server.serverId,
-        roomId: room.roomId,
-        roomName: "Early",
-        lastStatus: "RUNNING",
-        version: 3,
-      }),
-    );
+    await target().events!.send(taskEvent({ ...facts, lastStatus: "RUNNING", version: 3 }));
     expect(await get("Early")).toMatchObject({ status: "RUNNING", ip: target().expectedIp });
   });
 
@@ -171,17 +161,8 @@ describe.each(LAMBDA_TARGETS)("room heartbeats on %s", (_name, start) => {
 
   test("an owner stop tells the server to drain; a heartbeat after the room is gone is 404 and creates no row", async () => {
     const created = await target().request("POST", "/create_server", { query: "server=Owned" });
-    const server = (await target().activeServers())[0];
-    const room = (await target().rows())[0];
-    await target().events!.send(
-      taskEvent({
-        taskArn: server.serverId,
-        roomId: room.roomId,
-        roomName: "Owned",
-        lastStatus: "RUNNING",
-        version: 3,
-      }),
-    );
+    const facts = await taskFactsOf(target(), "Owned");
+    await target().events!.send(taskEvent({ ...facts, lastStatus: "RUNNING", version: 3 }));
     const secret = await target().serverSecretOf!("Owned");
     const key = (await beat(secret, ready("Owned"))).body.data.roomKey;
     await target().request("POST", "/stop_server", {
