@@ -39,10 +39,10 @@ export async function reconcileRooms(deps: RoomDeps): Promise<ReconcileReport> {
     if (!server || unhealthy || isStuck(record, deps)) {
       if (server)
         await deps.fleet.stop(server.serverId, unhealthy?.reason ?? "room stuck before RUNNING");
-      if (await releaseRoom(record, deps)) {
-        removedRooms.push(record.name);
-        if (unhealthy) reportUnhealthy(record, unhealthy, deps);
-      }
+      // Reported once its server is told to stop, whoever then deletes the room (this run or the
+      // task's STOPPED event): the reason must not depend on that race.
+      if (unhealthy) reportUnhealthy(record, unhealthy, deps);
+      if (await releaseRoom(record, deps)) removedRooms.push(record.name);
     } else if (await refreshTtl(record, deps)) {
       refreshedRooms++;
     }

@@ -47,9 +47,9 @@ test("the reference server is RUNNING after its SDK said ready; an ENet player m
   expect(running).toMatchObject({ ip: "127.0.0.1", players: 0, maxPlayers: 16, protocol: "udp" });
   client = new GodotProcess(["--path", CLIENT, `--port=${running.port}`, "--stay=30"]);
   const joinedAt = Date.now();
-  await until(async () => ((await room("Join")).data.players === 1 ? true : undefined), 5_000);
-  // Two heartbeat periods (1 s each) and the client's connect.
-  expect(Date.now() - joinedAt).toBeLessThan(2_000 + 1_500);
+  await until(async () => ((await room("Join")).data.players === 1 ? true : undefined), 10_000);
+  // Two heartbeat periods (1 s each), plus the Godot client's start and connect on a busy CI machine.
+  expect(Date.now() - joinedAt).toBeLessThan(2_000 + 4_000);
 }, 60_000);
 
 test("a pack without the SDK is never RUNNING under heartbeat readiness: stopped after the ready timeout, with the reason", async () => {
@@ -65,7 +65,7 @@ test("a pack without the SDK is never RUNNING under heartbeat readiness: stopped
   }, 20_000);
   expect(seen.has("RUNNING")).toBe(false);
   expect(gone.stoppedReason).toMatch(/never said ready/);
-  const removed = local.lines.find((l) =>
+  const removed = await local.waitFor((l) =>
     l.message.startsWith("room removed: server never said ready"),
   );
   expect(removed).toMatchObject({
@@ -90,14 +90,12 @@ test("a frozen server (SIGSTOP) loses its room within the heartbeat timeout", as
   process.kill(godot.pid, "SIGSTOP");
   const frozenAt = Date.now();
   await until(async () => ((await room("Frozen")).status === 404 ? true : undefined), 15_000);
-  // The timeout (3 s) plus one reconcile period (1.5 s) and a heartbeat period of slack.
-  expect(Date.now() - frozenAt).toBeLessThan(3_000 + 1_500 + 1_000 + 1_000);
-  expect(local.lines.find((l) => l.message.startsWith("room removed: no heartbeat"))).toMatchObject(
-    {
-      room: "Frozen",
-      reason: "HeartbeatLost",
-    },
-  );
+  // The timeout (3 s) plus one reconcile period (1.5 s), with slack for a busy CI machine; well
+  // below what any other path (the stuck or TTL limits) would take.
+  expect(Date.now() - frozenAt).toBeLessThan(3_000 + 1_500 + 4_000);
+  // The line may reach this process's pipe after the 404 does.
+  const removed = await local.waitFor((l) => l.message.startsWith("room removed: no heartbeat"));
+  expect(removed).toMatchObject({ room: "Frozen", reason: "HeartbeatLost" });
   await until(
     async () => (godotProcesses(local!.descendants()).length === 0 ? true : undefined),
     10_000,

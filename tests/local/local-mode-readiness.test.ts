@@ -64,7 +64,7 @@ test("a server that never listens: the client is told why, and the log says what
     data: [],
     stoppedReason: `The server did not listen on UDP port ${port} on 127.0.0.1 within 2 s.`,
   });
-  expect(local.lines.find((l) => l.message.startsWith("room server did not start"))).toMatchObject({
+  expect(await local.waitFor((l) => l.message.startsWith("room server did not start"))).toMatchObject({
     level: "WARN",
     message:
       `room server did not start: nothing listened on UDP port ${port} on 127.0.0.1 within 2 s. ` +
@@ -87,7 +87,7 @@ test("a server that exits before it listens: the reason carries its exit code", 
   expect(gone.stoppedReason).toBe(
     "The server exited before it listened (exit code 3). Last output: no map found",
   );
-  expect(local.lines.find((l) => l.message.startsWith("room server failed"))).toMatchObject({
+  expect(await local.waitFor((l) => l.message.startsWith("room server failed"))).toMatchObject({
     message: "room server failed to start (exit code 3)",
     stopCode: "TaskFailedToStart",
   });

@@ -29,8 +29,14 @@ export class LocalModeProcess {
       for (const part of parts) this.onLine(part);
     });
     child.stderr?.on("data", (chunk: Buffer) => (this.output += chunk.toString("utf8")));
+    // Exit, then the rest of its output: lines written just before exiting are still in the pipe.
+    // (Bounded: a leaked grandchild holding the pipe must not hang the test.)
+    const drained = new Promise<void>((resolve) => child.stdout?.once("close", resolve));
     this.exited = new Promise((resolve) =>
-      child.once("exit", (code, signal) => resolve({ code, signal })),
+      child.once("exit", (code, signal) => {
+        const bound = new Promise<void>((r) => setTimeout(r, 2_000).unref());
+        void Promise.race([drained, bound]).then(() => resolve({ code, signal }));
+      }),
     );
   }
 
