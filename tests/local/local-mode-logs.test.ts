@@ -43,7 +43,9 @@ test("an idle exit is a normal exit: EssentialContainerExited, logged as info", 
       stopCode: "EssentialContainerExited",
     }),
   ]);
-  expect(await local.waitFor((l) => l.message === "room removed: its server stopped")).toMatchObject({
+  expect(
+    await local.waitFor((l) => l.message === "room removed: its server stopped"),
+  ).toMatchObject({
     room: "Idle",
     stopCode: "EssentialContainerExited",
   });

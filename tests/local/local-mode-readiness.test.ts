@@ -64,7 +64,9 @@ test("a server that never listens: the client is told why, and the log says what
     data: [],
     stoppedReason: `The server did not listen on UDP port ${port} on 127.0.0.1 within 2 s.`,
   });
-  expect(await local.waitFor((l) => l.message.startsWith("room server did not start"))).toMatchObject({
+  expect(
+    await local.waitFor((l) => l.message.startsWith("room server did not start")),
+  ).toMatchObject({
     level: "WARN",
     message:
       `room server did not start: nothing listened on UDP port ${port} on 127.0.0.1 within 2 s. ` +
