@@ -11,6 +11,7 @@ import { measureListCost } from "./list-cost";
 import { measureLocalJoin } from "./local-join";
 import { measureLocalSoak } from "./local-soak";
 import { measureProgramEvaluation } from "./program-evaluation";
+import { measureWarmPoolSizing } from "./warm-pool-sizing";
 
 interface Goal {
   readonly measure: string;
@@ -100,6 +101,19 @@ async function main() {
       goal: "heap after GC grows ≤ 10 % over the soak",
       measured: `${soak.heapGrowthPercent} % (${soak.heapStartMB} → ${soak.heapEndMB} MB, ${soak.seconds} s)`,
       met: soak.heapGrowthPercent <= 10,
+    });
+
+    const warmPool = measureWarmPoolSizing();
+    show("9. Warm pool sizing on AWS (simulation)", warmPool.rows);
+    show("9. Smallest warm pool with p95 time to a joinable room ≤ 1 s", warmPool.smallestPools);
+    const poolAt2 = warmPool.smallestPools.find((r) => r.createsPerMinute === 2);
+    goals.push({
+      measure: "9. warm pool (AWS model)",
+      goal: "p95 create → joinable ≤ 1 s at 2 creates/min with ≤ 5 warm rooms",
+      measured: poolAt2
+        ? `${poolAt2.warmRooms} warm rooms: ${poolAt2.warmPercent} % warm, p95 ${poolAt2.p95WaitS} s, idle $${poolAt2.idleUsdPerMonth}/month`
+        : "no pool size reaches it",
+      met: poolAt2 !== undefined && poolAt2.warmRooms <= 5,
     });
 
     show("Goals", goals);
