@@ -20,6 +20,10 @@ export const ENV_NAMES = {
   readyTimeoutSeconds: "ROOMS_READY_TIMEOUT_SECONDS",
   heartbeatTimeoutSeconds: "ROOMS_HEARTBEAT_TIMEOUT_SECONDS",
   gameProtocol: "ROOMS_GAME_PROTOCOL",
+  warmRooms: "ROOMS_WARM_ROOMS",
+  warmVersion: "ROOMS_WARM_VERSION",
+  /** The room API's base URL, for the warm pool's servers (they start outside any request). */
+  roomsApiUrl: "ROOMS_API_URL",
 } as const;
 
 /**
@@ -32,6 +36,8 @@ export const ROOM_SERVER_ENV = {
   name: "ROOM_NAME",
   secret: "ROOM_SECRET",
   heartbeatSeconds: "ROOM_HEARTBEAT_SECONDS",
+  /** "1" on a warm server: it waits unassigned, and its idle timeout starts at assignment. */
+  warm: "ROOM_WARM",
 } as const;
 
 /** The container environment variable that tells a game server its room name. */

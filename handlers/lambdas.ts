@@ -11,6 +11,7 @@ import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DynamoDbRoomStore } from "./aws/dynamodb-room-store";
 import { DynamoDbRoomUpdater } from "./aws/dynamodb-room-updater";
+import { DynamoDbWarmPool } from "./aws/dynamodb-warm-pool";
 import { EcsFleet } from "./aws/ecs-fleet";
 import { eniAddressResolver } from "./aws/eni-address-resolver";
 import { emfMetrics } from "./aws/emf-metrics";
@@ -25,6 +26,7 @@ import {
 } from "./http/rooms-routes";
 import type { Fleet, RoomDeps } from "./ports";
 import { applyTaskStateChange } from "./rooms/apply-task-state-change";
+import { fillWarmPool } from "./rooms/fill-warm-pool";
 import { reconcileRooms } from "./rooms/reconcile-rooms";
 import { readFleetSettings, readRoomSettings, readTableName } from "./settings";
 
@@ -90,7 +92,9 @@ function deps(
 }
 
 export function createServerFactory(): Handler {
-  const roomDeps = deps(ecsFleet(), "create_server");
+  const db = documentClient();
+  const pool = new DynamoDbWarmPool(db, readTableName(process.env));
+  const roomDeps = { ...deps(ecsFleet(), "create_server", db), pool };
   return (event, context) => handleRoute(createServerRoute, event, forRequest(roomDeps, context));
 }
 
@@ -119,6 +123,15 @@ export function taskEventsFactory(): Handler {
   return async (event, context) => ({
     outcome: await applyTaskStateChange(event, forRequest(roomDeps, context)),
   });
+}
+
+/**
+ * The warm pool's filler: whatever invoked it (a claim in the table's stream, the schedule),
+ * it tops the pool up. Its reserved concurrency of 1 makes runs one at a time.
+ */
+export function warmPoolFactory(): Handler {
+  const roomDeps = deps(ecsFleet(), "warm_pool");
+  return (_event, context) => fillWarmPool(forRequest(roomDeps, context));
 }
 
 export function reconcilerFactory(): Handler {

@@ -16,6 +16,8 @@ export interface RoomStateUpdate {
   readonly taskRunningAt?: string;
   /** Apply only if the room's `ready` is still this (a heartbeat may have changed it). */
   readonly readySeen?: boolean;
+  /** The room is a warm server: RUNNING puts it in its pool, not in the listing. */
+  readonly warm?: boolean;
 }
 
 export interface RoomPage {
@@ -74,6 +76,8 @@ export interface ServerStart {
   readonly roomId: string;
   readonly name: string;
   readonly version?: string;
+  /** A pool server (ROOM_WARM=1): it waits unassigned, its idle timeout not yet running. */
+  readonly warm?: boolean;
   /** The one-time ROOM_SECRET the server's first heartbeat exchanges for its room key. */
   readonly secret: string;
   /** The room API's base URL as the client called it (ROOMS_API_URL); a fleet may know better. */
@@ -135,10 +139,36 @@ export interface RoomSettings {
   /** A ready room whose heartbeats stopped for this long is removed. Default 3 periods. */
   readonly heartbeatTimeoutSeconds?: number;
   readonly gameProtocol?: GameProtocol;
+  /** Warm servers the pool keeps started and unassigned (they count towards maxRooms). */
+  readonly warmRooms?: number;
+  /** The game version of the warm servers: only creates of this version take them. */
+  readonly warmVersion?: string;
+  /** The room API's base URL, for servers started outside a request (the warm pool). */
+  readonly roomsApiUrl?: string;
+}
+
+/**
+ * The warm pool's writes, for create_server and the pool filler only (kept out of the other
+ * archives). Every claim is one conditional write: exactly one create gets each warm server.
+ */
+export interface WarmPool {
+  /** Ready, unassigned warm servers for creates of this version; a claim may still lose. */
+  listReady(version: string | undefined, limit: number): Promise<RoomRecord[]>;
+  /** Takes the warm server for the room `name`. False when another create took it first. */
+  claim(warm: RoomRecord, name: string, updatedAt: string): Promise<boolean>;
+  /** Puts a claimed server back in the pool, when its room could not take it. */
+  unclaim(warm: RoomRecord, name: string): Promise<boolean>;
+  /**
+   * Writes the room as the claimed server's: its reservation (`reservedRoomId`) is replaced by the
+   * server's facts under the room's name. False when the reservation is gone.
+   */
+  adopt(room: RoomRecord, reservedRoomId: string): Promise<boolean>;
 }
 
 export interface RoomDeps {
   readonly store: RoomStore;
+  /** Only create_server and the pool filler (and local mode) have it. */
+  readonly pool?: WarmPool;
   readonly fleet: Fleet;
   readonly settings: RoomSettings;
   readonly log: Logger;

@@ -40,6 +40,9 @@ export function readRoomSettings(env: Env): RoomSettings {
     ...(env[ENV_NAMES.gameProtocol] === "tcp" || env[ENV_NAMES.gameProtocol] === "udp"
       ? { gameProtocol: env[ENV_NAMES.gameProtocol] as "tcp" | "udp" }
       : {}),
+    warmRooms: optionalWhole(env, ENV_NAMES.warmRooms, 0),
+    ...(env[ENV_NAMES.warmVersion] ? { warmVersion: env[ENV_NAMES.warmVersion] } : {}),
+    ...(env[ENV_NAMES.roomsApiUrl] ? { roomsApiUrl: env[ENV_NAMES.roomsApiUrl] } : {}),
   };
 }
 

@@ -39,7 +39,7 @@ export class DynamoDbRoomUpdater implements RoomUpdater {
       remove = ["runningKey", "runningVersion"];
     }
     if (update.status === "RUNNING") {
-      const keys = runningKeys(update.version);
+      const keys = runningKeys(update.version, update.warm);
       values[":runningKey"] = keys.runningKey;
       set.push("runningKey = :runningKey");
       remove = ["runningVersion"];
@@ -101,7 +101,8 @@ export class DynamoDbRoomUpdater implements RoomUpdater {
     const status = change.set.status;
     if (status === "RUNNING") {
       const version = (change.set.version ?? expected.version) as string | undefined;
-      for (const [key, value] of Object.entries(runningKeys(version))) {
+      const warm = (change.set.warm ?? expected.warm) as boolean | undefined;
+      for (const [key, value] of Object.entries(runningKeys(version, warm))) {
         values[`:${key}`] = value;
         set.push(`${key} = :${key}`);
       }

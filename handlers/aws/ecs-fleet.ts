@@ -87,6 +87,7 @@ export class EcsFleet implements Fleet {
                   ...(request.apiUrl
                     ? [{ name: ROOM_SERVER_ENV.apiUrl, value: request.apiUrl }]
                     : []),
+                  ...(request.warm ? [{ name: ROOM_SERVER_ENV.warm, value: "1" }] : []),
                 ],
               },
             ],

@@ -13,12 +13,22 @@ export function toItem(record: RoomRecord): Record<string, unknown> {
   return {
     ...roomKey(record.name),
     ...record,
-    ...(record.status === "RUNNING" ? runningKeys(record.version) : {}),
+    ...(record.status === "RUNNING" ? runningKeys(record.version, record.warm) : {}),
   };
 }
 
-export function runningKeys(version: string | undefined): Record<string, string> {
+/**
+ * The index keys of a RUNNING room. A ready warm server is in the same index under its pool's key
+ * (`warm#<version>`), so that a create finds one with a Query, and no listing ever shows it.
+ */
+export function runningKeys(version: string | undefined, warm?: boolean): Record<string, string> {
+  if (warm) return { runningKey: warmKey(version) };
   return { runningKey: RUNNING_KEY, ...(version ? { runningVersion: version } : {}) };
+}
+
+/** The index key of the ready warm servers that serve creates of this version. */
+export function warmKey(version: string | undefined): string {
+  return `warm#${version ?? ""}`;
 }
 
 const RECORD_FIELDS = [
@@ -44,6 +54,8 @@ const RECORD_FIELDS = [
   "heartbeatAt",
   "bootstrapHash",
   "keyHash",
+  "warm",
+  "aliasOf",
 ] as const;
 
 export function fromItem(item: Record<string, unknown>): RoomRecord {

@@ -1,6 +1,7 @@
 import type { RoomDeps } from "../ports";
 import { releaseRoom } from "./create-room";
 import type { RoomRecord } from "./room";
+import { serverRoom } from "./server-room";
 import { parseTaskStateChange, phaseOf, type TaskStateChange } from "./task-state-change";
 
 export type ChangeOutcome = "applied" | "removed" | "ignored";
@@ -27,7 +28,7 @@ async function applyOnce(
   change: TaskStateChange,
   deps: RoomDeps,
 ): Promise<ChangeOutcome | "retry"> {
-  const record = await deps.store.get(change.roomName);
+  const { record, alias } = await serverRoom(change.roomName, deps);
   if (!belongsTo(record, change)) {
     deps.log.info("state change of an unknown task ignored", {
       room: change.roomName,
@@ -37,7 +38,11 @@ async function applyOnce(
   }
   const phase = phaseOf(change);
   if (phase === "STOPPED") {
-    const removed = await releaseRoom(record, deps);
+    // A claimed warm server's placeholder goes with its room; it holds no slot of its own.
+    if (alias) await deps.store.remove(alias.name, alias.roomId);
+    const removed = record.aliasOf
+      ? await deps.store.remove(record.name, record.roomId)
+      : await releaseRoom(record, deps);
     if (removed)
       deps.log.info("room removed: its server stopped", {
         room: record.name,
@@ -67,6 +72,7 @@ async function applyOnce(
     expiresAt: Math.floor(now.getTime() / 1000) + ttl,
     ...(phase === "RUNNING" ? { taskRunning: true, taskRunningAt: now.toISOString() } : {}),
     ...(gated ? { readySeen: record.ready === true } : {}),
+    ...(record.warm ? { warm: true } : {}),
   });
   if (!applied) return gated ? "retry" : "ignored";
   if (status === "RUNNING")

@@ -13,6 +13,7 @@ import {
   newRoomId,
   newRoomSecret,
 } from "./owner-token";
+import { assignWarmServer } from "./assign-warm-server";
 import { type Room, type RoomRecord, toPublicRoom } from "./room";
 import { generateRoomName, validateRoomName, validateVersion } from "./room-names";
 
@@ -32,9 +33,9 @@ export interface CreatedRoom {
 const GENERATED_NAME_ATTEMPTS = 5;
 
 /**
- * Creates a room: reserve the name, take a capacity slot, start the server, record it.
- * Each step that fails undoes the ones before it, so no path leaves a row without a server
- * or a server without a row.
+ * Creates a room: reserve the name, then take a warm server if one is free (the room is RUNNING
+ * at once), or else take a capacity slot, start the server, record it. Each step that fails
+ * undoes the ones before it, so no path leaves a row without a server or a server without a row.
  */
 export async function createRoom(input: CreateRoomInput, deps: RoomDeps): Promise<CreatedRoom> {
   const version = validateVersion(input.version);
@@ -43,6 +44,11 @@ export async function createRoom(input: CreateRoomInput, deps: RoomDeps): Promis
     input.name === undefined || input.name === "" ? undefined : validateRoomName(input.name);
   const secret = newRoomSecret();
   const record = await reserveName(given, version, hashOwnerToken(ownerToken), deps, secret);
+  const warm = await assignWarmServer(record, deps);
+  if (warm) {
+    deps.metrics?.count("RoomsCreated");
+    return { room: toPublicRoom(warm), ownerToken };
+  }
   await takeSlot(record, deps);
   const serverId = await startServer(record, deps, secret, input.apiUrl);
   await recordServer(record, serverId, deps);
@@ -114,7 +120,7 @@ async function takeSlot(record: RoomRecord, deps: RoomDeps): Promise<void> {
   }
 }
 
-async function startServer(
+export async function startServer(
   record: RoomRecord,
   deps: RoomDeps,
   secret: string,
@@ -125,6 +131,7 @@ async function startServer(
       roomId: record.roomId,
       name: record.name,
       version: record.version,
+      ...(record.warm ? { warm: true } : {}),
       secret,
       ...(apiUrl ? { apiUrl } : {}),
     });
@@ -144,7 +151,7 @@ async function startServer(
   }
 }
 
-async function recordServer(record: RoomRecord, serverId: string, deps: RoomDeps): Promise<void> {
+export async function recordServer(record: RoomRecord, serverId: string, deps: RoomDeps): Promise<void> {
   const recorded = await deps.store
     .attachServer(record.name, record.roomId, serverId)
     .catch((error: unknown) => {

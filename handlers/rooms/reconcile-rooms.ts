@@ -1,7 +1,7 @@
 import { HEARTBEAT_TIMEOUT_PERIODS, READINESS_DEFAULTS } from "../../common/readiness";
 import type { FleetServer, RoomDeps } from "../ports";
 import { releaseRoom } from "./create-room";
-import type { RoomRecord } from "./room";
+import { nameKeyOf, type RoomRecord } from "./room";
 
 export interface ReconcileReport {
   readonly removedRooms: string[];
@@ -29,7 +29,12 @@ export async function reconcileRooms(deps: RoomDeps): Promise<ReconcileReport> {
   const countBefore = await deps.store.slotCount();
   const listedAt = deps.now();
   const active = await deps.fleet.listActive();
-  const records = await deps.store.scanAll();
+  const scanned = await deps.store.scanAll();
+  // A claimed warm server's placeholder row is not a room and holds no slot; it goes once its
+  // room no longer holds that server.
+  const aliases = scanned.filter((r) => r.aliasOf);
+  const records = scanned.filter((r) => !r.aliasOf);
+  await removeStaleAliases(aliases, records, deps);
   const removedRooms: string[] = [];
   let refreshedRooms = 0;
   for (const record of records) {
@@ -47,7 +52,7 @@ export async function reconcileRooms(deps: RoomDeps): Promise<ReconcileReport> {
       refreshedRooms++;
     }
   }
-  const stoppedOrphans = await stopOrphans(active, records, deps);
+  const stoppedOrphans = await stopOrphans(active, scanned, deps);
   const remaining = records.length - removedRooms.length;
   const repaired =
     countBefore !== remaining && (await deps.store.repairSlotCount(countBefore, remaining));
@@ -110,6 +115,17 @@ function reportUnhealthy(record: RoomRecord, failure: LivenessFailure, deps: Roo
         }
       : { check: "the server froze, lost its network, or stopped heartbeating" }),
   });
+}
+
+async function removeStaleAliases(aliases: RoomRecord[], rooms: RoomRecord[], deps: RoomDeps) {
+  for (const alias of aliases) {
+    const room = rooms.find((r) => nameKeyOf(r.name) === nameKeyOf(alias.aliasOf!));
+    const updatedAt = Date.parse(alias.updatedAt);
+    // A claim is written a moment before its room: give it the stuck limit to appear.
+    const young = deps.now().getTime() - updatedAt < deps.settings.stuckAfterSeconds * 1000;
+    if (room?.roomId === alias.roomId || young) continue;
+    await deps.store.remove(alias.name, alias.roomId);
+  }
 }
 
 function isStuck(record: RoomRecord, deps: RoomDeps): boolean {

@@ -2,7 +2,8 @@ import { READINESS_DEFAULTS } from "../../common/readiness";
 import type { RoomDeps } from "../ports";
 import { invalidRequest, notRoomServer, roomNotFound, unavailable } from "./errors";
 import { hashRoomSecret, newRoomSecret, roomSecretMatches } from "./owner-token";
-import type { RoomRecord } from "./room";
+import { isWarmName, type RoomRecord } from "./room";
+import { serverRoom } from "./server-room";
 import { validateRoomName } from "./room-names";
 
 /** More seats than any Godot server handles; a bound so that bad counts are refused. */
@@ -24,6 +25,10 @@ export interface HeartbeatAnswer {
   readonly heartbeatSeconds: number;
   /** Given in exchange for ROOM_SECRET: send it as the bearer token from now on. */
   readonly roomKey?: string;
+  /** False while the server is warm and unassigned; its idle timeout starts once true. */
+  readonly assigned: boolean;
+  /** The room's name as clients know it: heartbeat as this from now on. */
+  readonly room: string;
 }
 
 interface Beat {
@@ -59,25 +64,29 @@ export async function roomHeartbeat(
         status: "RUNNING",
         ready: true,
         bootstrapHash: undefined,
+        // A claimed warm server's placeholder: the slow path finds its room.
+        aliasOf: undefined,
       },
     );
-    if (steady) return { drain: false, heartbeatSeconds };
+    const assigned = !isWarmName(beat.name);
+    if (steady) return { drain: false, heartbeatSeconds, assigned, room: beat.name };
   }
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const record = await deps.store.get(beat.name);
+    const { record } = await serverRoom(beat.name, deps);
     if (!record) throw roomNotFound(beat.name);
+    const where = { room: record.name, assigned: !record.warm && !record.aliasOf };
     const viaKey = !!record.keyHash && roomSecretMatches(input.secret, record.keyHash);
     const viaBootstrap =
       !viaKey && !!record.bootstrapHash && roomSecretMatches(input.secret, record.bootstrapHash);
     if (!viaKey && !viaBootstrap) throw notRoomServer();
-    if (record.status === "STOPPING") return { drain: true, heartbeatSeconds };
+    if (record.status === "STOPPING") return { drain: true, heartbeatSeconds, ...where };
     const roomKey = viaBootstrap ? newRoomSecret() : undefined;
     const change = transition(record, beat, counts, deps);
     const set = { ...change.set, ...(roomKey ? { keyHash: hashRoomSecret(roomKey) } : {}) };
     // The secret stays valid until the server uses its key once: a lost answer is not fatal.
     const remove = viaKey && record.bootstrapHash ? (["bootstrapHash"] as const) : [];
     const written = await updater.update(
-      beat.name,
+      record.name,
       { set, remove },
       {
         roomId: record.roomId,
@@ -85,11 +94,17 @@ export async function roomHeartbeat(
         ready: record.ready,
         taskRunning: record.taskRunning,
         keyHash: record.keyHash,
+        warm: record.warm,
       },
     );
     if (!written) continue;
     logTransition(record, set.status, deps);
-    return { drain: beat.state === "draining", heartbeatSeconds, ...(roomKey ? { roomKey } : {}) };
+    return {
+      drain: beat.state === "draining",
+      heartbeatSeconds,
+      ...where,
+      ...(roomKey ? { roomKey } : {}),
+    };
   }
   throw unavailable();
 }
@@ -133,7 +148,11 @@ function logTransition(record: RoomRecord, status: string | undefined, deps: Roo
 }
 
 function validateBeat(input: HeartbeatInput): Beat {
-  const name = validateRoomName(input.server);
+  // A warm server heartbeats under its placeholder until it learns its room's name.
+  const name =
+    typeof input.server === "string" && isWarmName(input.server)
+      ? input.server
+      : validateRoomName(input.server);
   if (input.state !== "ready" && input.state !== "draining")
     throw invalidRequest('\'state\' must be "ready" or "draining".');
   const { players, maxPlayers } = input;

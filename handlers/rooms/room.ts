@@ -48,6 +48,25 @@ export interface RoomRecord extends Room {
   readonly bootstrapHash?: string;
   /** SHA-256 of the room key the first heartbeat exchanged the secret for. */
   readonly keyHash?: string;
+  /** A warm server of the pool: started (then ready) and unassigned, under a placeholder name. */
+  readonly warm?: boolean;
+  /**
+   * On a claimed warm server's placeholder row: the name of the room it now serves. The server's
+   * task events and first heartbeats still carry the placeholder; this row leads them to the room.
+   */
+  readonly aliasOf?: string;
+}
+
+/**
+ * A warm server's name until it is assigned: `~` and its room id. Room names cannot contain `~`,
+ * so a placeholder never clashes with a room and no client request can name one.
+ */
+export function warmNameOf(roomId: string): string {
+  return `~${roomId}`;
+}
+
+export function isWarmName(name: string): boolean {
+  return /^~[0-9a-f]{8,64}$/.test(name);
 }
 
 /** Room names are unique without regard to case. */
