@@ -16,6 +16,14 @@ extends Node
 ## The secret is a one-time bootstrap: a heartbeat's answer may carry `data.roomKey`, which is
 ## used from then on, and `data.heartbeatSeconds`, the period from then on. Neither is ever printed. The player count is the multiplayer API's peers
 ## unless the game sets it (set_players). Network failures are retried with backoff, never fatal.
+##
+## Warm servers: the service may start a server before any room needs it (ROOM_WARM=1, under a
+## placeholder ROOM_NAME starting with "~"). It is ready but serves no room until a player's
+## create takes it; a heartbeat's answer then says `assigned: true` and the room's name (`room`).
+## The SDK emits `assigned` once, and `room_name` (and the heartbeats' `server`) is that name from
+## then on; the key stays the same. Until then is_assigned() is false: do not run an
+## empty-server timeout while warm. A server not started warm is assigned from the start and
+## never emits `assigned`.
 
 # preload, not the global class names: a project run without the editor (--path, or an
 # export made without a class cache) does not know class_name globals.
@@ -26,12 +34,15 @@ const _Result := preload("rooms_result.gd")
 signal drain_requested(reason: String)
 ## After each heartbeat, with its result (RoomsResult envelope).
 signal heartbeat_sent(result: Dictionary)
+## A warm server now serves a room: `room_name` is the room's name as players know it.
+signal assigned(room_name: String)
 
 const ENV_API_URL := "ROOMS_API_URL"
 const ENV_ROOM_NAME := "ROOM_NAME"
 const ENV_SECRET := "ROOM_SECRET"
 const ENV_HEARTBEAT_SECONDS := "ROOM_HEARTBEAT_SECONDS"
 const ENV_DRAIN_FILE := "ROOM_DRAIN_FILE"
+const ENV_WARM := "ROOM_WARM"
 const DEFAULT_DRAIN_FILE := "/tmp/godot-rooms-drain"
 const DEFAULT_HEARTBEAT_SECONDS := 30.0
 const DRAIN_POLL_SECONDS := 0.5
@@ -62,6 +73,8 @@ var _retry_delay := FIRST_RETRY_DELAY
 var _heartbeat_timer := Timer.new()
 var _drain_timer := Timer.new()
 var _reported := {}
+var _warm := false
+var _assigned := true
 
 
 func _init() -> void:
@@ -88,6 +101,10 @@ func start(settings := {}) -> bool:
 	var file: String = read.call(ENV_DRAIN_FILE)
 	drain_file = file if file != "" else DEFAULT_DRAIN_FILE
 	enabled = api_url != "" and room_name != "" and _key != ""
+	# Outside a room nothing can assign the server: it is never warm.
+	var warm: String = read.call(ENV_WARM)
+	_warm = enabled and warm.to_lower() in ["1", "true"]
+	_assigned = not _warm
 	if not enabled:
 		_log_once("sdk off", {"reason": "%s, %s or %s is not set: not running in a room" % [ENV_API_URL, ENV_ROOM_NAME, ENV_SECRET]})
 		return false
@@ -103,6 +120,16 @@ func mark_ready(max_player_count := 0) -> void:
 		return
 	state = "ready"
 	_heartbeat()
+
+
+## Whether this server was started warm (ROOM_WARM=1): ready before any room needed it.
+func is_warm() -> bool:
+	return _warm
+
+
+## Whether the server serves a room: true from the start unless warm, then from `assigned`.
+func is_assigned() -> bool:
+	return _assigned
 
 
 ## Reports `count` players instead of counting the multiplayer API's peers; -1 counts them again.
@@ -175,6 +202,8 @@ func _after_heartbeat(result: Dictionary) -> void:
 	var wait := heartbeat_seconds
 	if result.success:
 		_retry_delay = FIRST_RETRY_DELAY
+		if not _assigned and answer.get("assigned", false) == true:
+			_take_room(answer.get("room"))
 	elif int(result.status) == 404:
 		if state != "draining":
 			drain("removed")
@@ -189,6 +218,14 @@ func _after_heartbeat(result: Dictionary) -> void:
 		drain("api")
 		return
 	_heartbeat_timer.start(wait)
+
+
+func _take_room(room: Variant) -> void:
+	if room is String and room != "":
+		room_name = room
+	_assigned = true
+	_log_once("assigned", {"room": room_name})
+	assigned.emit(room_name)
 
 
 func _poll_drain_file() -> void:

@@ -7,6 +7,8 @@ extends Node
 #   (logs, then quits) when the room is stopped; outside a room the SDK stays off;
 # - quits with exit code 0 after --empty-server-timeout seconds with nobody connected
 #   (the timer restarts whenever the last player leaves), so the ECS task stops and costs nothing;
+#   a warm server (ROOM_WARM=1, started before any room needs it) does not count while it waits:
+#   the timer starts when the SDK says it was assigned a room;
 # - logs one JSON object per line to stdout, with the same events as the Godot 3 server.
 # Every option may also come from the environment (GAME_PORT, GAME_PROTOCOL, MAX_PLAYERS,
 # EMPTY_SERVER_TIMEOUT, ROOM_NAME), so ECS container overrides work.
@@ -19,6 +21,9 @@ var protocol := "udp"
 var max_players := 16
 var empty_timeout := 300.0
 var room_name := ""
+## The SDK's settings (keys as the environment variables); empty: the environment, as in a
+## container. A browser has no environment: tests set them here.
+var sdk_settings := {}
 
 var _peer: MultiplayerPeer = null
 var _players := {}
@@ -42,7 +47,8 @@ func _ready() -> void:
 	_sdk = RoomServerSdkScript.new()
 	add_child(_sdk)
 	_sdk.drain_requested.connect(_on_drain_requested)
-	if _sdk.start():
+	_sdk.assigned.connect(_on_assigned)
+	if _sdk.start(sdk_settings):
 		_sdk.mark_ready(max_players)
 
 
@@ -59,7 +65,7 @@ func _listen() -> int:
 func _process(delta: float) -> void:
 	if _peer == null:
 		return
-	if _players.is_empty():
+	if _players.is_empty() and _sdk.is_assigned():
 		_empty_for += delta
 		if _empty_for >= empty_timeout:
 			_log("idle shutdown", {"emptyForSeconds": snappedf(_empty_for, 0.1)})
@@ -82,6 +88,12 @@ func _on_player_left(id: int) -> void:
 	if _players.is_empty():
 		_empty_for = 0.0
 	_log("player left", {"id": id, "players": _players.size()})
+
+
+func _on_assigned(room: String) -> void:
+	# The empty-server timeout starts now: it did not count while the server was warm.
+	room_name = room
+	_log("assigned", {"room": room_name})
 
 
 func _on_drain_requested(reason: String) -> void:

@@ -10,10 +10,19 @@ extends Node
 # that file on SIGTERM: GDScript cannot catch signals). Without them (the game started by hand
 # or in the editor) it does nothing, and says so once. Network failures are retried with
 # backoff and never stop the game. The secret is never printed.
+#
+# Warm servers: the service may start a server before any room needs it (ROOM_WARM=1, under a
+# placeholder ROOM_NAME starting with "~"). It is ready but serves no room until a player's create
+# takes it; a heartbeat's answer then says `assigned: true` and the room's name (`room`). The SDK
+# emits assigned(room_name) once and heartbeats under that name from then on. Until then
+# is_assigned() is false: a game should not run its empty-server timeout while warm. A server not
+# started warm is assigned from the start and never emits the signal.
 # The Godot 4 SDK (addons/godot_rooms/room_server_sdk.gd) has the same design.
 
 signal drain_requested
 signal heartbeat_failed(status)
+## A warm server now serves a room: its name as players know it (room_name() from now on).
+signal assigned(room_name)
 
 const DEFAULT_DRAIN_FILE := "/tmp/godot-rooms-drain"
 const MAX_BACKOFF := 30.0
@@ -35,6 +44,8 @@ var _failures := 0
 var _next_beat := 0.0
 var _http: HTTPRequest
 var _in_flight := false
+var _warm := false
+var _assigned := true
 
 
 func _ready() -> void:
@@ -50,6 +61,8 @@ func _ready() -> void:
 	if not _enabled:
 		_log("rooms sdk off", {"reason": "ROOMS_API_URL, ROOM_NAME or ROOM_SECRET is not set"})
 		return
+	_warm = OS.get_environment("ROOM_WARM").to_lower() in ["1", "true"]
+	_assigned = not _warm
 	_http = HTTPRequest.new()
 	_http.timeout = 10
 	add_child(_http)
@@ -60,6 +73,21 @@ func _ready() -> void:
 func mark_ready() -> void:
 	_is_ready = true
 	_next_beat = 0.0
+
+
+## Whether this server was started warm (ROOM_WARM=1): ready before any room needed it.
+func is_warm() -> bool:
+	return _warm
+
+
+## Whether the server serves a room: true from the start unless warm, then from assigned.
+func is_assigned() -> bool:
+	return _assigned
+
+
+## The room's name: ROOM_NAME, or, once a warm server is assigned, the room it serves.
+func room_name() -> String:
+	return _room
 
 
 ## Report the player count yourself (default: the multiplayer API's connected peers).
@@ -119,8 +147,18 @@ func _on_answer(result: int, status: int, _headers: PoolStringArray, raw: PoolBy
 		_period = data["heartbeatSeconds"]
 	_failures = 0
 	_next_beat = _period
+	if not _assigned and typeof(data.get("assigned")) == TYPE_BOOL and data["assigned"]:
+		_take_room(data.get("room"))
 	if data.get("drain", false) and not _draining:
 		_begin_drain("stopped")
+
+
+func _take_room(room) -> void:
+	# The room key stays the same; only the name heartbeats carry changes.
+	if typeof(room) == TYPE_STRING and room != "":
+		_room = room
+	_assigned = true
+	emit_signal("assigned", _room)
 
 
 func _retry_later(status: int) -> void:

@@ -5,6 +5,8 @@ extends Node
 # - accepts up to --max-players, refusing more;
 # - quits with exit code 0 after --empty-server-timeout seconds with nobody connected
 #   (the timer restarts whenever the last player leaves), so the ECS task stops and costs nothing;
+#   a warm server (ROOM_WARM=1, started before any room needs it) does not count while it waits:
+#   the timer starts when the SDK says it was assigned a room;
 # - logs one JSON object per line to stdout.
 # Every option may also come from the environment (GAME_PORT, GAME_PROTOCOL, MAX_PLAYERS,
 # EMPTY_SERVER_TIMEOUT, ROOM_NAME, BIND_ADDRESS), so ECS container overrides work.
@@ -30,6 +32,7 @@ func _ready() -> void:
 	# Nothing to save here: quit soon after the drain signal.
 	_sdk.drain_seconds = 0.5
 	add_child(_sdk)
+	_sdk.connect("assigned", self, "_on_assigned")
 	_log("starting", {"room": room_name, "maxPlayers": max_players, "emptyServerTimeout": empty_timeout})
 	var error := _listen()
 	if error != OK:
@@ -58,7 +61,7 @@ func _process(delta: float) -> void:
 		return
 	if protocol == "tcp" and _peer.is_listening():
 		_peer.poll()
-	if _players.empty():
+	if _players.empty() and _sdk.is_assigned():
 		_empty_for += delta
 		if _empty_for >= empty_timeout:
 			_log("idle shutdown", {"emptyForSeconds": stepify(_empty_for, 0.1)})
@@ -86,6 +89,12 @@ func _on_player_left(id: int) -> void:
 	if _players.empty():
 		_empty_for = 0.0
 	_log("player left", {"id": id, "players": _players.size()})
+
+
+func _on_assigned(room: String) -> void:
+	# The empty-server timeout starts now: it did not count while the server was warm.
+	room_name = room
+	_log("assigned", {"room": room_name})
 
 
 func _read_options() -> void:
