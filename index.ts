@@ -15,13 +15,17 @@ import { RoomsMonitoring } from "./infra/rooms-monitoring";
 import { RoomsNetwork } from "./infra/rooms-network";
 import { RoomsTable } from "./infra/rooms-table";
 import { TaskEvents } from "./infra/task-events";
+import { WarmPool } from "./infra/warm-pool";
 
 const config = loadStackConfig();
 const prefix = `${NAME_PREFIX}${pulumi.getStack()}`;
 
 // Public subnets only: rooms get public IPs, so there is no NAT gateway or load balancer to pay for.
 const network = new RoomsNetwork(prefix, { mode: config.vpcMode, cidrBlock: config.vpcCidr });
-const table = new RoomsTable(`${prefix}-rooms`, { protectData: config.protectData });
+const table = new RoomsTable(`${prefix}-rooms`, {
+  protectData: config.protectData,
+  stream: config.warmRooms > 0,
+});
 const image = new GameImage(prefix, {
   // Relative to the project (Pulumi runs the program there), so that a second checkout, on CI or
   // a laptop, gives the image the same inputs and does not re-push an existing, immutable tag.
@@ -62,6 +66,8 @@ const environment = roomsEnvironment({
   readyTimeoutSeconds: config.readyTimeoutSeconds,
   heartbeatTimeoutSeconds: config.heartbeatTimeoutSeconds,
   gameProtocol: config.gameProtocol,
+  warmRooms: config.warmRooms,
+  warmVersion: config.warmVersion,
 });
 const policyArns = pulumi
   .all([
@@ -87,6 +93,7 @@ const api = new RoomsApi(`${prefix}-api`, {
   throttleBurst: config.throttleBurst,
   corsOrigins: config.corsOrigins,
   logRetentionDays: config.logRetentionDays,
+  warmPool: config.warmRooms > 0,
 });
 const taskEvents = new TaskEvents(`${prefix}-tasks`, {
   clusterArn: cluster.clusterArn,
@@ -96,11 +103,25 @@ const taskEvents = new TaskEvents(`${prefix}-tasks`, {
   logRetentionDays: config.logRetentionDays,
 });
 
+// Declared only when the stack keeps warm servers: no stream, no function, no schedule otherwise.
+const warmPool =
+  config.warmRooms > 0
+    ? new WarmPool(`${prefix}-warm-pool`, {
+        tableStreamArn: table.streamArn,
+        environment,
+        policyArns,
+        apiUrl: api.url,
+        scheduleMinutes: config.reconcileMinutes,
+        logRetentionDays: config.logRetentionDays,
+      })
+    : undefined;
+
 new RoomsMonitoring(prefix, {
   functionNames: [
     ...api.functionNames,
     taskEvents.eventsFunctionName,
     taskEvents.reconcilerFunctionName,
+    ...(warmPool ? [warmPool.functionName] : []),
   ],
   apiId: api.apiId,
   apiStage: api.stageName,

@@ -11,8 +11,9 @@ import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DynamoDbRoomStore } from "./aws/dynamodb-room-store";
 import { DynamoDbRoomUpdater } from "./aws/dynamodb-room-updater";
+import { DynamoDbRoomWrites } from "./aws/dynamodb-room-writes";
 import { DynamoDbWarmPool } from "./aws/dynamodb-warm-pool";
-import { EcsFleet } from "./aws/ecs-fleet";
+import { EcsFleet, EcsRoomTasks } from "./aws/ecs-fleet";
 import { eniAddressResolver } from "./aws/eni-address-resolver";
 import { emfMetrics } from "./aws/emf-metrics";
 import { jsonLogger } from "./aws/json-logger";
@@ -24,7 +25,7 @@ import {
   roomHeartbeatRoute,
   stopServerRoute,
 } from "./http/rooms-routes";
-import type { Fleet, RoomDeps } from "./ports";
+import type { Fleet, RoomDeps, RoomStore, RoomWrites } from "./ports";
 import { applyTaskStateChange } from "./rooms/apply-task-state-change";
 import { fillWarmPool } from "./rooms/fill-warm-pool";
 import { reconcileRooms } from "./rooms/reconcile-rooms";
@@ -53,6 +54,15 @@ function ecsFleet(): Fleet {
   return new EcsFleet(readFleetSettings(process.env), new ecs.ECSClient({}));
 }
 
+/** Starts and stops tasks, never lists them: the listing stays out of these archives. */
+function ecsTasks(functionName: string): Fleet {
+  const ecs = require("@aws-sdk/client-ecs") as typeof import("@aws-sdk/client-ecs");
+  const tasks = new EcsRoomTasks(readFleetSettings(process.env), new ecs.ECSClient({}));
+  return Object.assign(Object.create(tasks) as EcsRoomTasks, {
+    listActive: () => Promise.reject(new Error(`${functionName} lists no tasks`)),
+  });
+}
+
 /** The task-events function only resolves public IPs: EC2 (loaded on first use), and no ECS. */
 function addressOnlyFleet(): Fleet {
   const newClient = (): EC2Client => {
@@ -76,13 +86,29 @@ function forRequest(
     : roomDeps;
 }
 
+/**
+ * For functions that read single rooms only: their archives carry the writes, not the listing
+ * and scanning (DynamoDbRoomStore); a call to those is a wiring bug, and says so.
+ */
+function roomWritesOnly(db: DynamoDBDocumentClient, functionName: string): RoomStore {
+  const refuse = () => Promise.reject(new Error(`${functionName} reads no lists of rooms`));
+  const writes = new DynamoDbRoomWrites(db, readTableName(process.env));
+  return Object.assign(Object.create(writes) as RoomWrites, {
+    listRunning: refuse,
+    scanAll: refuse,
+    slotCount: refuse,
+    repairSlotCount: refuse,
+  });
+}
+
 function deps(
   fleet: Fleet,
   functionName: string,
   db: DynamoDBDocumentClient = documentClient(),
+  store: RoomStore = roomWritesOnly(db, functionName),
 ): RoomDeps & { log: ReturnType<typeof jsonLogger> } {
   return {
-    store: new DynamoDbRoomStore(db, readTableName(process.env)),
+    store,
     fleet,
     settings: readRoomSettings(process.env),
     log: jsonLogger({ function: functionName }),
@@ -94,17 +120,19 @@ function deps(
 export function createServerFactory(): Handler {
   const db = documentClient();
   const pool = new DynamoDbWarmPool(db, readTableName(process.env));
-  const roomDeps = { ...deps(ecsFleet(), "create_server", db), pool };
+  const roomDeps = { ...deps(ecsTasks("create_server"), "create_server", db), pool };
   return (event, context) => handleRoute(createServerRoute, event, forRequest(roomDeps, context));
 }
 
 export function getServersFactory(): Handler {
-  const roomDeps = deps(noFleet("get_servers"), "get_servers");
+  const db = documentClient();
+  const store = new DynamoDbRoomStore(db, readTableName(process.env));
+  const roomDeps = deps(noFleet("get_servers"), "get_servers", db, store);
   return (event, context) => handleRoute(getServersRoute, event, forRequest(roomDeps, context));
 }
 
 export function stopServerFactory(): Handler {
-  const roomDeps = deps(ecsFleet(), "stop_server");
+  const roomDeps = deps(ecsTasks("stop_server"), "stop_server");
   return (event, context) => handleRoute(stopServerRoute, event, forRequest(roomDeps, context));
 }
 
@@ -130,11 +158,15 @@ export function taskEventsFactory(): Handler {
  * it tops the pool up. Its reserved concurrency of 1 makes runs one at a time.
  */
 export function warmPoolFactory(): Handler {
-  const roomDeps = deps(ecsFleet(), "warm_pool");
+  const db = documentClient();
+  const store = new DynamoDbRoomStore(db, readTableName(process.env));
+  const roomDeps = deps(ecsTasks("warm_pool"), "warm_pool", db, store);
   return (_event, context) => fillWarmPool(forRequest(roomDeps, context));
 }
 
 export function reconcilerFactory(): Handler {
-  const roomDeps = deps(ecsFleet(), "reconciler");
+  const db = documentClient();
+  const store = new DynamoDbRoomStore(db, readTableName(process.env));
+  const roomDeps = deps(ecsFleet(), "reconciler", db, store);
   return (_event, context) => reconcileRooms(forRequest(roomDeps, context));
 }

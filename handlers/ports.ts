@@ -28,7 +28,7 @@ export interface RoomPage {
 }
 
 /** Where rooms live. Every write that can race is conditional. */
-export interface RoomStore {
+export interface RoomWrites {
   /** Writes a new room; throws NameReservedError when the name (any case) is taken. */
   reserve(record: RoomRecord): Promise<void>;
   /** Takes one capacity slot; throws NoFreeSlotError when `max` are taken. */
@@ -43,6 +43,10 @@ export interface RoomStore {
   extendExpiry(name: string, roomId: string, expiresAt: number): Promise<boolean>;
   /** Deletes the room if the row is still this reservation's. True when this call deleted it. */
   remove(name: string, roomId: string): Promise<boolean>;
+}
+
+/** The writes, plus the reads over many rows: listing, and the reconciler's view. */
+export interface RoomStore extends RoomWrites {
   /** One page of RUNNING rooms in name order, optionally of one game version. */
   listRunning(query: { limit: number; cursor?: string; version?: string }): Promise<RoomPage>;
   /** Every room, for the reconciler only. */
@@ -156,8 +160,6 @@ export interface WarmPool {
   listReady(version: string | undefined, limit: number): Promise<RoomRecord[]>;
   /** Takes the warm server for the room `name`. False when another create took it first. */
   claim(warm: RoomRecord, name: string, updatedAt: string): Promise<boolean>;
-  /** Puts a claimed server back in the pool, when its room could not take it. */
-  unclaim(warm: RoomRecord, name: string): Promise<boolean>;
   /**
    * Writes the room as the claimed server's: its reservation (`reservedRoomId`) is replaced by the
    * server's facts under the room's name. False when the reservation is gone.

@@ -29,6 +29,9 @@ export interface StackConfig {
   readonly heartbeatSeconds: number;
   readonly readyTimeoutSeconds: number;
   readonly heartbeatTimeoutSeconds: number;
+  /** Warm servers the pool keeps; 0 declares no pool. */
+  readonly warmRooms: number;
+  readonly warmVersion?: string;
 }
 
 /** Every key this program reads; each is declared in Pulumi.yaml (a test checks it). */
@@ -56,6 +59,8 @@ export const CONFIG_KEYS = [
   "heartbeatSeconds",
   "readyTimeoutSeconds",
   "heartbeatTimeoutSeconds",
+  "warmRooms",
+  "warmVersion",
 ] as const;
 
 type RawConfig = Partial<Record<(typeof CONFIG_KEYS)[number], string>>;
@@ -230,7 +235,26 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
     ...(alarmEmail ? { alarmEmail } : {}),
     godotVersion: godotVersion(raw),
     ...readiness(raw),
+    ...warmPool(raw),
   };
+}
+
+/** The warm pool: part of the cap, and only for servers that say ready (the SDK's heartbeats). */
+function warmPool(raw: RawConfig) {
+  const maxRooms = integer(raw, "maxRooms", 1, 5000);
+  const warmRooms = raw.warmRooms === undefined ? 0 : integer(raw, "warmRooms", 0, maxRooms);
+  if (warmRooms > 0 && raw.serverReadiness !== "heartbeat") {
+    throw new Error(
+      'Config "warmRooms" needs serverReadiness: heartbeat: a warm server must say it is ready, and learns its room through its heartbeats.',
+    );
+  }
+  const warmVersion = raw.warmVersion?.trim();
+  if (warmVersion && !/^[A-Za-z0-9._+-]{1,32}$/.test(warmVersion)) {
+    throw new Error(
+      `Config "warmVersion" must be a game version (1 to 32 letters, digits, '.', '_', '+', '-'); got ${JSON.stringify(warmVersion)}.`,
+    );
+  }
+  return { warmRooms, ...(warmVersion ? { warmVersion } : {}) };
 }
 
 /** Readiness and liveness: a heartbeat timeout shorter than two periods would drop live rooms. */

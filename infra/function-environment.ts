@@ -19,6 +19,8 @@ export interface RoomsEnvironmentValues {
   readonly readyTimeoutSeconds: number;
   readonly heartbeatTimeoutSeconds: number;
   readonly gameProtocol: "udp" | "tcp";
+  readonly warmRooms: number;
+  readonly warmVersion?: string;
 }
 
 /** The functions' environment, under the names handlers/settings.ts reads. */
@@ -43,5 +45,7 @@ export function roomsEnvironment(
     [ENV_NAMES.readyTimeoutSeconds]: String(values.readyTimeoutSeconds),
     [ENV_NAMES.heartbeatTimeoutSeconds]: String(values.heartbeatTimeoutSeconds),
     [ENV_NAMES.gameProtocol]: values.gameProtocol,
+    [ENV_NAMES.warmRooms]: String(values.warmRooms),
+    ...(values.warmVersion ? { [ENV_NAMES.warmVersion]: values.warmVersion } : {}),
   };
 }

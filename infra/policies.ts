@@ -38,6 +38,9 @@ export const TABLE_ACTIONS = {
   // A heartbeat is one conditional UpdateItem; a GetItem only on its slow path. It never
   // creates or deletes a row, and touches neither ECS nor EC2.
   heartbeat: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+  // The warm pool's filler counts the pool (a Scan of a table of at most maxRooms rooms, once
+  // per run, never in a player's request) and starts servers as create_server does.
+  warm_pool: ["dynamodb:Scan", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
 } as const;
 
 export type RoomsFunction = keyof typeof TABLE_ACTIONS;
@@ -45,6 +48,19 @@ export type RoomsFunction = keyof typeof TABLE_ACTIONS;
 /** Actions a function performs on the table's indexes only (never on the base table). */
 export const INDEX_ACTIONS: Partial<Record<RoomsFunction, readonly string[]>> = {
   get_servers: ["dynamodb:Query"],
+};
+
+/**
+ * Where the stack keeps warm servers, create_server also finds a ready one (a Query of the
+ * `running` index under warm#<version>); without a pool it never queries.
+ */
+const WARM_POOL_INDEX_ACTIONS: Partial<Record<RoomsFunction, readonly string[]>> = {
+  create_server: ["dynamodb:Query"],
+};
+
+/** The indexes a function may Query; by default every index of the schema. */
+const INDEXES_OF: Partial<Record<RoomsFunction, readonly string[]>> = {
+  create_server: [ROOMS_TABLE_SCHEMA.indexes[0].name],
 };
 
 export interface FunctionPolicyArns {
@@ -71,6 +87,7 @@ function ecsStatements(fn: RoomsFunction, arns: FunctionPolicyArns): PolicyState
   };
   switch (fn) {
     case "create_server":
+    case "warm_pool":
       return [
         {
           Sid: "RunRoomTasks",
@@ -127,10 +144,14 @@ function ecsStatements(fn: RoomsFunction, arns: FunctionPolicyArns): PolicyState
  * Query on the schema's indexes only, named one by one: a Query of the base table (which would
  * read every row, capacity counter included) is refused.
  */
-function indexStatements(fn: RoomsFunction, arns: FunctionPolicyArns): PolicyStatement[] {
-  const actions = INDEX_ACTIONS[fn];
+function indexStatements(
+  fn: RoomsFunction,
+  arns: FunctionPolicyArns,
+  options: PolicyOptions,
+): PolicyStatement[] {
+  const actions = INDEX_ACTIONS[fn] ?? (options.warmPool ? WARM_POOL_INDEX_ACTIONS[fn] : undefined);
   if (!actions) return [];
-  const indexNames = ROOMS_TABLE_SCHEMA.indexes.map((index) => index.name);
+  const indexNames = INDEXES_OF[fn] ?? ROOMS_TABLE_SCHEMA.indexes.map((index) => index.name);
   return [
     {
       Sid: "RoomsIndexes",
@@ -141,8 +162,39 @@ function indexStatements(fn: RoomsFunction, arns: FunctionPolicyArns): PolicySta
   ];
 }
 
+/**
+ * The warm pool's filler is invoked by a Lambda event source mapping on the table's stream: the
+ * mapping reads the stream with the function's role (these four actions, on this stream only).
+ */
+function streamStatements(fn: RoomsFunction, arns: FunctionPolicyArns): PolicyStatement[] {
+  if (fn !== "warm_pool") return [];
+  return [
+    {
+      Sid: "ReadRoomsStream",
+      Effect: "Allow",
+      Action: [
+        "dynamodb:DescribeStream",
+        "dynamodb:GetRecords",
+        "dynamodb:GetShardIterator",
+        "dynamodb:ListStreams",
+      ],
+      // As AWS's example policy for stream-triggered functions: this table's streams only.
+      Resource: `${arns.tableArn}/stream/*`,
+    },
+  ];
+}
+
+export interface PolicyOptions {
+  /** The stack keeps warm servers. */
+  readonly warmPool?: boolean;
+}
+
 /** The whole inline policy of one function's role. */
-export function buildFunctionPolicy(fn: RoomsFunction, arns: FunctionPolicyArns): PolicyDocument {
+export function buildFunctionPolicy(
+  fn: RoomsFunction,
+  arns: FunctionPolicyArns,
+  options: PolicyOptions = {},
+): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
@@ -152,7 +204,8 @@ export function buildFunctionPolicy(fn: RoomsFunction, arns: FunctionPolicyArns)
         Action: [...TABLE_ACTIONS[fn]],
         Resource: arns.tableArn,
       },
-      ...indexStatements(fn, arns),
+      ...indexStatements(fn, arns, options),
+      ...streamStatements(fn, arns),
       ...ecsStatements(fn, arns),
       {
         Sid: "WriteOwnLogs",

@@ -17,6 +17,8 @@ export interface RoomsApiArgs {
   readonly corsOrigins: readonly string[];
   /** Days to keep function and access logs. Default: 14. */
   readonly logRetentionDays?: number;
+  /** The stack keeps warm servers: create_server may look for one. Default: false. */
+  readonly warmPool?: boolean;
 }
 
 /** The routes of the TetraForce contract, each its own function. */
@@ -86,6 +88,7 @@ export class RoomsApi extends pulumi.ComponentResource {
           policyArns: args.policyArns,
           logRetentionDays,
           timeout: route.timeout,
+          warmPool: args.warmPool ?? false,
         },
         { parent: this },
       );

@@ -21,6 +21,10 @@ export interface RoomsFunctionArgs {
   readonly memorySize?: number;
   /** Default: 10 seconds. */
   readonly timeout?: number;
+  /** The stack keeps warm servers (see buildFunctionPolicy). Default: false. */
+  readonly warmPool?: boolean;
+  /** Reserved concurrent executions (no charge); default none. */
+  readonly reservedConcurrency?: number;
 }
 
 /**
@@ -54,7 +58,13 @@ export class RoomsFunction extends pulumi.ComponentResource {
         policy: pulumi
           .all([args.policyArns, logGroup.arn])
           .apply(([arns, logGroupArn]) =>
-            JSON.stringify(buildFunctionPolicy(args.kind, { ...arns, logGroupArn })),
+            JSON.stringify(
+              buildFunctionPolicy(
+                args.kind,
+                { ...arns, logGroupArn },
+                { warmPool: args.warmPool ?? false },
+              ),
+            ),
           ),
       },
       { parent: this },
@@ -68,6 +78,9 @@ export class RoomsFunction extends pulumi.ComponentResource {
         architectures: ["arm64"],
         memorySize,
         timeout,
+        ...(args.reservedConcurrency !== undefined
+          ? { reservedConcurrentExecutions: args.reservedConcurrency }
+          : {}),
         environment: { variables: args.environment },
         loggingConfig: {
           logFormat: "JSON",

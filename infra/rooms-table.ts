@@ -5,12 +5,16 @@ import { ROOMS_TABLE_SCHEMA } from "../common/rooms-table-schema";
 export interface RoomsTableArgs {
   /** Deletion protection, point-in-time recovery, and protect/retainOnDelete. Default: false. */
   readonly protectData?: boolean;
+  /** A stream of row images, for the warm pool's filler. Default: false (no stream). */
+  readonly stream?: boolean;
 }
 
 /** The rooms table, on demand, from the shared schema, with TTL as the last safety net. */
 export class RoomsTable extends pulumi.ComponentResource {
   public readonly tableName: pulumi.Output<string>;
   public readonly tableArn: pulumi.Output<string>;
+  /** Only with `stream`. */
+  public readonly streamArn: pulumi.Output<string>;
 
   constructor(name: string, args: RoomsTableArgs, opts?: pulumi.ComponentResourceOptions) {
     super("godot-rooms:index:RoomsTable", name, {}, opts);
@@ -29,6 +33,7 @@ export class RoomsTable extends pulumi.ComponentResource {
           projectionType: "ALL",
         })),
         ttl: { attributeName: schema.ttlAttribute, enabled: true },
+        ...(args.stream ? { streamEnabled: true, streamViewType: "NEW_AND_OLD_IMAGES" } : {}),
         deletionProtectionEnabled: protectData,
         pointInTimeRecovery: { enabled: protectData },
         // No serverSideEncryption block: the table is encrypted at rest with the AWS-owned key,
@@ -39,6 +44,7 @@ export class RoomsTable extends pulumi.ComponentResource {
     );
     this.tableName = table.name;
     this.tableArn = table.arn;
+    this.streamArn = table.streamArn;
     this.registerOutputs({ tableName: this.tableName, tableArn: this.tableArn });
   }
 }

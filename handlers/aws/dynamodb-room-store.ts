@@ -1,160 +1,32 @@
 import {
-  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   QueryCommand,
   ScanCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { ROOMS_TABLE_SCHEMA } from "../../common/rooms-table-schema";
 import type { RoomPage, RoomStore } from "../ports";
-import { invalidRequest, nameReserved, noFreeSlot } from "../rooms/errors";
+import { invalidRequest } from "../rooms/errors";
 import type { RoomRecord } from "../rooms/room";
+import { conditionally, DynamoDbRoomWrites } from "./dynamodb-room-writes";
 import { CURSOR_INVALID, decodeCursor, encodeCursor } from "./room-cursor";
-import { awsRequest, toCoreError } from "./transient-errors";
-import { CAPACITY_KEY, fromItem, roomKey, runningKeys, toItem } from "./room-items";
+import { awsRequest } from "./transient-errors";
+import { CAPACITY_KEY, fromItem, runningKeys } from "./room-items";
+
+export { conditionally } from "./dynamodb-room-writes";
 
 const [RUNNING_INDEX, RUNNING_BY_VERSION_INDEX] = ROOMS_TABLE_SCHEMA.indexes;
 
-function isConditionFailure(error: unknown): boolean {
-  // By name, not class: what matters is the error's shape, whichever SDK copy made it.
-  return (
-    typeof error === "object" &&
-    error !== null &&
-    (error as { name?: unknown }).name === "ConditionalCheckFailedException"
-  );
-}
-
-/** Runs a conditional write: true when written, false when its condition did not hold. */
-export async function conditionally(write: Promise<unknown>): Promise<boolean> {
-  try {
-    await write;
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw toCoreError(error);
-  }
-}
-
-/** The room store over DynamoDB, through an injected document client. */
-export class DynamoDbRoomStore implements RoomStore {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
-  async reserve(record: RoomRecord): Promise<void> {
-    const put = this.db.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: toItem(record),
-        ConditionExpression: "attribute_not_exists(pk)",
-      }),
-    );
-    if (!(await conditionally(put))) throw nameReserved();
-  }
-
-  async acquireSlot(max: number): Promise<void> {
-    const taken =
-      max > 0 &&
-      (await conditionally(
-        this.db.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: CAPACITY_KEY,
-            UpdateExpression: "ADD slots :one",
-            ConditionExpression: "attribute_not_exists(slots) OR slots < :max",
-            ExpressionAttributeValues: { ":one": 1, ":max": max },
-          }),
-        ),
-      ));
-    if (!taken) throw noFreeSlot();
-  }
-
-  async releaseSlot(): Promise<void> {
-    await conditionally(
-      this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: CAPACITY_KEY,
-          UpdateExpression: "ADD slots :minusOne",
-          ConditionExpression: "slots > :zero",
-          ExpressionAttributeValues: { ":minusOne": -1, ":zero": 0 },
-        }),
-      ),
-    );
-  }
-
-  attachServer(name: string, roomId: string, serverId: string): Promise<boolean> {
-    return conditionally(
-      this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: roomKey(name),
-          UpdateExpression: "SET serverId = :sid",
-          ConditionExpression:
-            "roomId = :rid AND (attribute_not_exists(serverId) OR serverId = :sid)",
-          ExpressionAttributeValues: { ":rid": roomId, ":sid": serverId },
-        }),
-      ),
-    );
-  }
-
-  async get(name: string): Promise<RoomRecord | undefined> {
-    const { Item } = await awsRequest(
-      this.db.send(
-        new GetCommand({ TableName: this.tableName, Key: roomKey(name), ConsistentRead: true }),
-      ),
-    );
-    return Item ? fromItem(Item) : undefined;
-  }
-
-  markStopping(name: string, roomId: string, updatedAt: string): Promise<boolean> {
-    return conditionally(
-      this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: roomKey(name),
-          UpdateExpression:
-            "SET #status = :stopping, updatedAt = :updatedAt REMOVE ip, runningKey, runningVersion",
-          ConditionExpression: "roomId = :rid",
-          ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: {
-            ":rid": roomId,
-            ":stopping": "STOPPING",
-            ":updatedAt": updatedAt,
-          },
-        }),
-      ),
-    );
-  }
-
-  extendExpiry(name: string, roomId: string, expiresAt: number): Promise<boolean> {
-    return conditionally(
-      this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: roomKey(name),
-          UpdateExpression: "SET expiresAt = :expiresAt",
-          ConditionExpression: "roomId = :rid",
-          ExpressionAttributeValues: { ":rid": roomId, ":expiresAt": expiresAt },
-        }),
-      ),
-    );
-  }
-
-  remove(name: string, roomId: string): Promise<boolean> {
-    return conditionally(
-      this.db.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: roomKey(name),
-          ConditionExpression: "roomId = :rid",
-          ExpressionAttributeValues: { ":rid": roomId },
-        }),
-      ),
-    );
+/**
+ * The whole room store over DynamoDB: the writes, plus listing RUNNING rooms (get_servers) and
+ * reading the whole table and its counter (the reconciler, the warm pool's filler).
+ */
+export class DynamoDbRoomStore extends DynamoDbRoomWrites implements RoomStore {
+  // Written out: Pulumi's serializer turns an implicit derived constructor into
+  // `super.call(this)`, which drops the arguments (docs/room-core.md).
+  constructor(db: DynamoDBDocumentClient, tableName: string) {
+    super(db, tableName);
   }
 
   async listRunning(query: {

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { RoomStateUpdate, RoomUpdater } from "../ports";
 import type { RoomRecord } from "../rooms/room";
-import { conditionally } from "./dynamodb-room-store";
+import { conditionally } from "./dynamodb-room-writes";
 import { roomKey, runningKeys } from "./room-items";
 
 /**

@@ -7,7 +7,7 @@ import {
 import { ROOMS_TABLE_SCHEMA } from "../../common/rooms-table-schema";
 import type { WarmPool } from "../ports";
 import type { RoomRecord } from "../rooms/room";
-import { conditionally } from "./dynamodb-room-store";
+import { conditionally } from "./dynamodb-room-writes";
 import { fromItem, roomKey, toItem, warmKey } from "./room-items";
 import { awsRequest } from "./transient-errors";
 
@@ -55,26 +55,6 @@ export class DynamoDbWarmPool implements WarmPool {
             ":at": updatedAt,
             ":rid": warm.roomId,
             ":key": warmKey(warm.version),
-            ":running": "RUNNING",
-          },
-        }),
-      ),
-    );
-  }
-
-  unclaim(warm: RoomRecord, name: string): Promise<boolean> {
-    return conditionally(
-      this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: roomKey(warm.name),
-          UpdateExpression: "SET runningKey = :key REMOVE aliasOf",
-          ConditionExpression: "roomId = :rid AND aliasOf = :name AND #status = :running",
-          ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: {
-            ":key": warmKey(warm.version),
-            ":rid": warm.roomId,
-            ":name": name,
             ":running": "RUNNING",
           },
         }),

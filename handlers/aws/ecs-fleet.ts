@@ -39,17 +39,19 @@ export type AddressResolver = (change: {
 }) => Promise<ServerAddress | undefined>;
 
 /**
- * Game servers as Fargate tasks. Public IPs come from EC2, through a separate resolver, so that a
+ * Starting and stopping game servers as Fargate tasks: all that create_server, stop_server and
+ * the warm pool need. Listing them (the reconciler) is EcsFleet's, so that their archives do not
+ * carry it (an archive holds every method of each class it uses). Public IPs come from EC2, through a separate resolver, so that a
  * function that only starts or stops tasks never loads the EC2 client, and the task-events
  * function never loads ECS.
  */
-export class EcsFleet implements Fleet {
+export class EcsRoomTasks implements Omit<Fleet, "listActive"> {
   // Every ECS call is wrapped in awsRequest: AWS busy or unreachable becomes the core's
   // "unavailable". (Not a wrapper field: Pulumi's serializer drops class field initialisers.)
   constructor(
-    private readonly settings: EcsFleetSettings,
-    private readonly ecs: ECSClient,
-    private readonly resolver?: AddressResolver,
+    protected readonly settings: EcsFleetSettings,
+    protected readonly ecs: ECSClient,
+    protected readonly resolver?: AddressResolver,
   ) {}
 
   async start(request: ServerStart): Promise<string> {
@@ -115,6 +117,22 @@ export class EcsFleet implements Fleet {
     );
   }
 
+  async resolveAddress(change: {
+    networkInterfaceId?: string;
+  }): Promise<ServerAddress | undefined> {
+    if (!this.resolver) throw new Error("EcsFleet was built without an address resolver");
+    return this.resolver(change);
+  }
+}
+
+/** The whole fleet: starting and stopping, and listing our running tasks (the reconciler). */
+export class EcsFleet extends EcsRoomTasks implements Fleet {
+  // Written out: Pulumi's serializer turns an implicit derived constructor into
+  // `super.call(this)`, which drops the arguments (docs/room-core.md).
+  constructor(settings: EcsFleetSettings, ecs: ECSClient, resolver?: AddressResolver) {
+    super(settings, ecs, resolver);
+  }
+
   async listActive(): Promise<FleetServer[]> {
     const taskArns: string[] = [];
     let nextToken: string | undefined;
@@ -145,13 +163,6 @@ export class EcsFleet implements Fleet {
       servers.push(...(tasks ?? []).flatMap(toFleetServer));
     }
     return servers;
-  }
-
-  async resolveAddress(change: {
-    networkInterfaceId?: string;
-  }): Promise<ServerAddress | undefined> {
-    if (!this.resolver) throw new Error("EcsFleet was built without an address resolver");
-    return this.resolver(change);
   }
 }
 

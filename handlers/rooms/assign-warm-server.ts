@@ -37,8 +37,9 @@ export async function assignWarmServer(
       deps.log.info("room assigned a warm server", { room: room.name, server: warm.name });
       return assigned;
     }
-    // The reservation vanished under us: the server goes back to the pool.
-    await pool.unclaim(warm, room.name);
+    // The reservation vanished under us (only the reconciler removes one this young). The
+    // claimed server has no room now: the reconciler removes its placeholder, then stops it.
+    deps.log.warn("room gone before it took its warm server", { room: room.name });
     return undefined;
   }
   deps.metrics?.count("WarmPoolMisses");

@@ -151,7 +151,11 @@ export async function startServer(
   }
 }
 
-export async function recordServer(record: RoomRecord, serverId: string, deps: RoomDeps): Promise<void> {
+export async function recordServer(
+  record: RoomRecord,
+  serverId: string,
+  deps: RoomDeps,
+): Promise<void> {
   const recorded = await deps.store
     .attachServer(record.name, record.roomId, serverId)
     .catch((error: unknown) => {
