@@ -1,11 +1,12 @@
 import fc from "fast-check";
 import type { ContractTarget } from "./target";
+import { fuzzRuns } from "../support/fuzz-runs";
 import { TARGETS, useTarget } from "./targets";
 import { type OracleRequest, RoomsModel } from "./support/request-oracle";
 import { badInputCorpus, randomRequest, type RequestTemplate } from "./support/request-corpus";
 
 const SEED = 20261125;
-const RANDOM_REQUESTS = 2_000;
+const RANDOM_REQUESTS = fuzzRuns(2_000);
 
 /**
  * The bad-input corpus and seeded random requests, on every target, against an oracle that

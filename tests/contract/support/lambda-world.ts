@@ -1,7 +1,7 @@
 import { DeleteItemCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { toItem } from "../../../handlers/aws/room-items";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ENV_NAMES } from "../../../common/env-names";
@@ -9,7 +9,7 @@ import { DynamoDbRoomStore } from "../../../handlers/aws/dynamodb-room-store";
 import type { RoomRecord } from "../../../handlers/rooms/room";
 import { startRoomsTable, type TestTable } from "../../support/dynalite-table";
 import type { RecordedCall } from "../../support/aws-call-recorder";
-import { ecsWorldOf } from "../../support/fake-ecs-ec2-validation";
+import { type EcsWorld, ecsWorldOf } from "../../support/fake-ecs-ec2-validation";
 import { ofType, type RecordedResource, runProgram } from "../../support/pulumi-program";
 import { taskEvent } from "../../support/task-events";
 import { CONTRACT_MAX_ROOMS, type ContractTarget } from "../target";
@@ -26,12 +26,24 @@ export const FUNCTIONS = {
   heartbeat: "api-heartbeat",
   events: "tasks",
   reconciler: "tasks-reconciler",
+  /** Only in a stack with warm rooms (not the dev stack as committed). */
+  pool: "warm-pool",
 } as const;
 export type FunctionRole = keyof typeof FUNCTIONS;
 
+/** The functions every stack has: the contract targets serve these. */
+export type StackRole = Exclude<FunctionRole, "pool">;
+export const STACK_ROLES: readonly StackRole[] = [
+  "create",
+  "get",
+  "stop",
+  "heartbeat",
+  "events",
+  "reconciler",
+];
+
 /** What the Lambda targets share: the dev stack under mocks, its table, a stateful ECS/EC2. */
 export interface LambdaWorld {
-  readonly stack: Awaited<ReturnType<typeof runProgram>>;
   readonly table: TestTable;
   readonly dynamo: DynamoProxy;
   readonly ecs: EcsWorldServer;
@@ -64,9 +76,51 @@ export function devProgram(): ReturnType<typeof runProgram> {
   return program;
 }
 
-export async function startLambdaWorld(): Promise<LambdaWorld> {
+/** What the Lambda targets take from the program: its functions, and ECS's view of its stack. */
+interface ProgramFacts {
+  readonly functions: RecordedResource[];
+  readonly ecsWorld: EcsWorld;
+}
+
+async function programFacts(program?: ReturnType<typeof runProgram>): Promise<ProgramFacts> {
+  if (program) {
+    const stack = await program;
+    return {
+      functions: ofType(stack.resources, "aws:lambda/function:Function"),
+      ecsWorld: ecsWorldOf(stack.resources),
+    };
+  }
+  const cache = process.env.CONTRACT_PROGRAM_CACHE;
+  if (cache && existsSync(cache)) return JSON.parse(readFileSync(cache, "utf8")) as ProgramFacts;
   const stack = await devProgram();
-  const functions = ofType(stack.resources, "aws:lambda/function:Function");
+  const facts = {
+    functions: ofType(stack.resources, "aws:lambda/function:Function"),
+    ecsWorld: ecsWorldOf(stack.resources),
+  };
+  if (cache) {
+    // Only the in-process target reads a cache (the mutation run, where the program is not
+    // mutated): it keeps each function's name and environment, not its code archive.
+    const slim = facts.functions.map((f) => ({
+      ...f,
+      inputs: { environment: f.inputs.environment },
+      state: {},
+    }));
+    // Written whole, then renamed: another test file may be reading it at the same moment.
+    writeFileSync(`${cache}.${process.pid}`, JSON.stringify({ ...facts, functions: slim }));
+    renameSync(`${cache}.${process.pid}`, cache);
+  }
+  return facts;
+}
+
+export interface WorldOptions {
+  /** Another evaluation of the program (e.g. with warm rooms); default: the dev stack. */
+  readonly program?: ReturnType<typeof runProgram>;
+  /** Its maxRooms; default CONTRACT_MAX_ROOMS. */
+  readonly maxRooms?: number;
+}
+
+export async function startLambdaWorld(options: WorldOptions = {}): Promise<LambdaWorld> {
+  const { functions, ecsWorld } = await programFacts(options.program);
   const fn = (role: FunctionRole) => {
     const found = functions.find((f) => f.name === `godot-rooms-dev-${FUNCTIONS[role]}`);
     if (!found) throw new Error(`the dev stack has no ${FUNCTIONS[role]} function`);
@@ -75,12 +129,12 @@ export async function startLambdaWorld(): Promise<LambdaWorld> {
   const tableName = fn("create").inputs.environment.variables[ENV_NAMES.tableName];
   const table = await startRoomsTable(tableName);
   const dynamo = await startDynamoProxy(table.endpoint);
-  const ecs = await startEcsWorld(ecsWorldOf(stack.resources), PUBLIC_IP);
+  const ecs = await startEcsWorld(ecsWorld, PUBLIC_IP);
   const workDir = mkdtempSync(join(tmpdir(), "godot-rooms-contract-"));
   const envOf = (role: FunctionRole): Record<string, string> => {
     const variables: Record<string, string> = fn(role).inputs.environment.variables;
     if (variables[ENV_NAMES.maxRooms] !== undefined)
-      expect(Number(variables[ENV_NAMES.maxRooms])).toBe(CONTRACT_MAX_ROOMS);
+      expect(Number(variables[ENV_NAMES.maxRooms])).toBe(options.maxRooms ?? CONTRACT_MAX_ROOMS);
     return {
       ...variables,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpointFor(role),
@@ -89,7 +143,6 @@ export async function startLambdaWorld(): Promise<LambdaWorld> {
     };
   };
   return {
-    stack,
     table,
     dynamo,
     ecs,

@@ -15,6 +15,8 @@ import {
   type LambdaWorld,
   PUBLIC_IP,
   roleOfPath,
+  STACK_ROLES,
+  type StackRole,
   startLambdaWorld,
   worldAccess,
 } from "../support/lambda-world";
@@ -24,7 +26,7 @@ import { join } from "node:path";
 type Invoke = (event: unknown) => Promise<any>;
 
 const FACTORIES: Record<
-  FunctionRole,
+  StackRole,
   () => (event: unknown, context?: object) => Promise<unknown>
 > = {
   create: createServerFactory,
@@ -59,7 +61,7 @@ export async function inProcessTarget(): Promise<ContractTarget> {
     ...endpoints,
   };
   const handlers = {} as Record<FunctionRole, Invoke>;
-  for (const role of Object.keys(FUNCTIONS) as FunctionRole[]) {
+  for (const role of STACK_ROLES) {
     process.env = { ...common, ...world.envOf(role), ...endpoints };
     const handler = FACTORIES[role]();
     handlers[role] = (event) => handler(event, { awsRequestId: "in-process" });
@@ -79,7 +81,7 @@ export async function archivesTarget(): Promise<ContractTarget> {
   const world = await startLambdaWorld();
   const hosts: ArchiveHost[] = [];
   const handlers = {} as Record<FunctionRole, Invoke>;
-  for (const role of Object.keys(FUNCTIONS) as FunctionRole[]) {
+  for (const role of STACK_ROLES) {
     const index = await writeArchive(world.fn(role), join(world.workDir, role));
     // A handler that throws rejects the invocation (Lambda's function error): the test fails.
     const host = await startArchiveHost(index, world.envOf(role), { timeoutMs: 30_000 });
