@@ -21,6 +21,8 @@ export interface PoolReport {
   readonly started: number;
   /** The cap left no slot for the rest: the pool fills up again as rooms close. */
   readonly atCap: boolean;
+  /** A start failed (AWS busy, no Fargate capacity): the next run tries again. */
+  readonly failed: boolean;
 }
 
 /**
@@ -37,14 +39,27 @@ export async function fillWarmPool(deps: RoomDeps): Promise<PoolReport> {
   const ready = pool.filter((r) => r.status === "RUNNING").length;
   let started = 0;
   let atCap = false;
-  for (let missing = wanted - pool.length; missing > 0; missing--) {
-    if (!(await startWarmServer(deps))) {
-      atCap = true;
-      break;
+  let failed = false;
+  for (let missing = wanted - pool.length; missing > 0 && !atCap && !failed; missing--) {
+    try {
+      atCap = !(await startWarmServer(deps));
+      if (!atCap) started++;
+    } catch (error) {
+      // Each step undid itself (see createRoom). The next run (the schedule) tries again.
+      deps.log.warn("a warm server could not be started; the next run tries again", {
+        error: String(error),
+      });
+      failed = true;
     }
-    started++;
   }
-  const report = { wanted, ready, starting: pool.length - ready + started, started, atCap };
+  const report = {
+    wanted,
+    ready,
+    starting: pool.length - ready + started,
+    started,
+    atCap,
+    failed,
+  };
   if (started > 0 || atCap) deps.log.info("warm pool filled", { ...report });
   deps.metrics?.count("WarmPoolReady", ready);
   deps.metrics?.count("WarmPoolStarting", report.starting);

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { type ArchiveHost, startArchiveHost } from "../support/archive-host";
 import { httpEvent } from "../support/http-events";
+import { expectCallsAllowed, expectForbiddenDenied } from "../support/iam-simulation";
 import { writeArchive } from "../support/lambda-archive";
 import { runProgram } from "../support/pulumi-program";
 import {
@@ -185,4 +186,32 @@ test("an assigned server learns its room from its next heartbeat, then heartbeat
   expect(await access.slotCount()).toBe(slotsBefore - 1);
   // The filler tops the pool up again.
   expect((await smallPool.invoke(scheduled)).result).toMatchObject({ started: 1 });
+}, 120_000);
+
+// Last: the calls the uploaded code made in this file's tests.
+test("IAM allows every call the pool's filler and create_server made, and denies them everything else", async () => {
+  // The failure paths: a server whose row cannot be recorded is stopped again, by either.
+  const access = worldAccess(world);
+  access.faults.failNextServerRecord();
+  const failedFill = (await smallPool.invoke(scheduled)).result;
+  expect(failedFill).toMatchObject({ started: 0, failed: true });
+  access.faults.failNextServerRecord();
+  const [unrecorded] = await createAll(["Unrecorded"]);
+  expect(unrecorded.statusCode).toBe(503);
+  expect(world.ecs.active()).toEqual([]);
+  expect(await access.rows()).toEqual([]);
+  const calls = access.awsCalls();
+  const filler = world.fn("pool").name;
+  const create = world.fn("create").name;
+  expect(calls[filler].map((c) => c.action)).toEqual(
+    expect.arrayContaining(["Scan", "PutItem", "UpdateItem", "RunTask"]),
+  );
+  expect(calls[create].map((c) => c.action)).toEqual(expect.arrayContaining(["Query"]));
+  const stack = await program;
+  await expectCallsAllowed(stack, calls);
+  const denied = await expectForbiddenDenied(stack, {
+    [filler]: calls[filler],
+    [create]: calls[create],
+  });
+  expect(denied[filler].length).toBeGreaterThan(0);
 }, 120_000);

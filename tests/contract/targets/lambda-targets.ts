@@ -25,10 +25,7 @@ import { join } from "node:path";
 
 type Invoke = (event: unknown) => Promise<any>;
 
-const FACTORIES: Record<
-  StackRole,
-  () => (event: unknown, context?: object) => Promise<unknown>
-> = {
+const FACTORIES: Record<StackRole, () => (event: unknown, context?: object) => Promise<unknown>> = {
   create: createServerFactory,
   get: getServersFactory,
   stop: stopServerFactory,
