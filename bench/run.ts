@@ -10,6 +10,7 @@ import { idleCostRows } from "./idle-cost";
 import { measureListCost } from "./list-cost";
 import { measureLocalJoin } from "./local-join";
 import { measureLocalSoak } from "./local-soak";
+import { measureLocalWarm } from "./local-warm";
 import { measureProgramEvaluation } from "./program-evaluation";
 import { measureWarmPoolSizing } from "./warm-pool-sizing";
 
@@ -114,6 +115,16 @@ async function main() {
         ? `${poolAt2.warmRooms} warm rooms: ${poolAt2.warmPercent} % warm, p95 ${poolAt2.p95WaitS} s, idle $${poolAt2.idleUsdPerMonth}/month`
         : "no pool size reaches it",
       met: poolAt2 !== undefined && poolAt2.warmRooms <= 5,
+    });
+
+    const localWarm = await measureLocalWarm();
+    show("10. Local create → joined, warm against cold", localWarm);
+    const [cold, warm] = localWarm;
+    goals.push({
+      measure: "10. local warm rooms",
+      goal: "p50 create → joined ≤ 300 ms with --warm-rooms 3",
+      measured: `warm p50 ${warm.p50JoinedMs} ms, p99 ${warm.p99JoinedMs} ms (${warm.warmHitPercent} % warm); cold p50 ${cold.p50JoinedMs} ms, p99 ${cold.p99JoinedMs} ms`,
+      met: warm.p50JoinedMs <= 300,
     });
 
     show("Goals", goals);

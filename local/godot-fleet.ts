@@ -48,7 +48,10 @@ export interface GodotFleetOptions {
 interface LocalServer {
   readonly serverId: string;
   readonly roomId: string;
+  /** ROOM_NAME: a warm server keeps its placeholder here (and in its events), as in ECS. */
   readonly name: string;
+  /** For log lines: the room a warm server says it was assigned, else `name`. */
+  room: string;
   readonly port: number;
   readonly process: ChildProcess;
   version: number;
@@ -92,6 +95,8 @@ export class GodotFleet implements Fleet {
         [ROOM_SERVER_ENV.apiUrl]: this.options.apiUrl(),
         [ROOM_SERVER_ENV.secret]: request.secret,
         [ROOM_SERVER_ENV.heartbeatSeconds]: String(this.options.heartbeatSeconds),
+        // A warm server waits unassigned; its SDK holds the idle timeout until it is assigned.
+        ...(request.warm ? { [ROOM_SERVER_ENV.warm]: "1" } : {}),
         ROOM_DRAIN_FILE: drainFile,
       },
       stdio: ["ignore", "pipe", "pipe"],
@@ -101,6 +106,7 @@ export class GodotFleet implements Fleet {
       serverId,
       roomId: request.roomId,
       name: request.name,
+      room: request.name,
       port,
       process: child,
       version: 0,
@@ -112,7 +118,11 @@ export class GodotFleet implements Fleet {
     this.servers.set(serverId, server);
     if (child.pid) this.options.pidFiles?.write(serverId, child.pid, request.name);
     this.watch(server);
-    this.options.log.info("room server starting", { room: request.name, port });
+    this.options.log.info("room server starting", {
+      room: request.name,
+      port,
+      ...(request.warm ? { warm: true } : {}),
+    });
     setImmediate(() => this.emit(server, "PENDING"));
     this.awaitReadiness(server, Date.now() + this.options.startTimeoutSeconds * 1000);
     return serverId;
@@ -242,7 +252,8 @@ export class GodotFleet implements Fleet {
       lastOutput: server.output.filter((l) => l.trim()).at(-1),
     });
     this.options.log[exit.level](exit.message, {
-      room: server.name,
+      room: server.room,
+      ...(server.room !== server.name ? { server: server.name } : {}),
       port: server.port,
       stopCode: exit.stopCode,
       ...(exit.withOutput ? { output: server.output.slice(-8).join("\n") } : {}),
@@ -253,27 +264,35 @@ export class GodotFleet implements Fleet {
   private onLine(server: LocalServer, line: string, keep: (line: string) => void) {
     keep(line);
     if (!line.startsWith("{")) return;
-    let entry: { event?: string; players?: number };
+    let entry: { event?: string; players?: number; room?: unknown };
     try {
-      entry = JSON.parse(line) as { event?: string; players?: number };
+      entry = JSON.parse(line) as { event?: string; players?: number; room?: unknown };
     } catch {
       return;
+    }
+    // The reference server's line when its SDK learns the room it now serves (warm servers).
+    if (entry.event === "assigned" && typeof entry.room === "string" && entry.room !== "") {
+      server.room = entry.room.slice(0, 64);
+      this.options.log.info("warm room server assigned", {
+        room: server.room,
+        server: server.name,
+      });
     }
     if (
       (entry.event === "player joined" || entry.event === "player left") &&
       typeof entry.players === "number"
     ) {
       this.options.log.info(entry.event, {
-        room: server.name,
+        room: server.room,
         port: server.port,
         players: entry.players,
       });
     }
     if (entry.event === "idle shutdown")
-      this.options.log.info("room server idle; shutting down", { room: server.name });
+      this.options.log.info("room server idle; shutting down", { room: server.room });
     if (entry.event === "draining")
       this.options.log.info("room server draining", {
-        room: server.name,
+        room: server.room,
         reason: (entry as { reason?: string }).reason,
       });
   }

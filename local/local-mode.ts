@@ -5,13 +5,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HEARTBEAT_TIMEOUT_PERIODS, READINESS_DEFAULTS } from "../common/readiness";
 import type { Logger, RoomDeps } from "../handlers/ports";
+import { fillWarmPool } from "../handlers/rooms/fill-warm-pool";
 import { reconcileRooms } from "../handlers/rooms/reconcile-rooms";
+import { validateVersion } from "../handlers/rooms/room-names";
 import { findGodot } from "./godot-binary";
 import type { GameProtocol } from "./port-readiness";
 import { serveRoomsApi } from "./request-handler";
 import { type LocalReadiness, startRoomSystem } from "./room-system";
 import { ServerPidFiles } from "./server-pids";
 import { StoppedRooms } from "./stopped-rooms";
+import { WarmPoolFiller } from "./warm-pool-filler";
 
 export { REFERENCE_SERVER } from "./room-system";
 
@@ -42,6 +45,13 @@ export interface LocalModeOptions {
   readonly readiness?: Partial<LocalReadiness>;
   /** Default 30 (ECS's default stopTimeout): from the drain signal to the kill. */
   readonly stopTimeoutSeconds?: number;
+  /**
+   * Default 0. Servers kept started, ready and unassigned, so that a create is RUNNING at once.
+   * They count towards maxRooms, and need heartbeat readiness.
+   */
+  readonly warmRooms?: number;
+  /** The game version the warm servers are for: only creates of this version take them. */
+  readonly warmVersion?: string;
   readonly log: Logger;
 }
 
@@ -63,6 +73,8 @@ export class PortInUseError extends Error {
 
 /** The whole room system on one machine: the same HTTP layer and use cases, dynalite, real Godot servers. */
 export async function startLocalMode(options: LocalModeOptions) {
+  const readiness = { ...LOCAL_READINESS_DEFAULTS, ...options.readiness };
+  const warm = warmPoolOptions(options, readiness);
   const godot = findGodot(options.godot);
   const requestTimeout = (options.requestTimeoutSeconds ?? 30) * 1000;
   const api = createServer({
@@ -72,12 +84,24 @@ export async function startLocalMode(options: LocalModeOptions) {
     connectionsCheckingInterval: 250,
   });
   await listen(api, options.port);
-  const readiness = { ...LOCAL_READINESS_DEFAULTS, ...options.readiness };
   const stoppedRooms = new StoppedRooms();
   const drainDir = mkdtempSync(join(tmpdir(), "godot-rooms-drain-"));
   const pidFiles = options.dataDir ? new ServerPidFiles(options.dataDir) : undefined;
+  // Created once the room system is: its state changes (a server up, a server gone) reach it.
+  let filler: WarmPoolFiller | undefined;
   const system = await startRoomSystem({
     ...options,
+    ...warm,
+    onServerStopped: (stop) => {
+      // A server that never listened, or a warm one that quit before any create took it (a
+      // crash, a kill, a game that idles out while warm), would likely fail again at once: its
+      // replacement waits. A room that closed, or a stop we asked for, frees a slot: refill now.
+      const failed =
+        stop.stopCode === "TaskFailedToStart" ||
+        (stop.unassignedWarm && stop.stopCode !== "UserInitiated");
+      if (failed) filler?.serverFailed();
+      else filler?.request();
+    },
     godot,
     pidFiles,
     startTimeoutSeconds: options.startTimeoutSeconds ?? 20,
@@ -93,6 +117,8 @@ export async function startLocalMode(options: LocalModeOptions) {
     rmSync(drainDir, { recursive: true, force: true });
     throw error;
   });
+  if (warm.warmRooms > 0)
+    filler = new WarmPoolFiller({ fill: () => fillWarmPool(system.deps), log: options.log });
   // Requests wait until an earlier run's servers are stopped and its rooms reconciled.
   let ready!: () => void;
   serveRoomsApi(api, {
@@ -100,21 +126,26 @@ export async function startLocalMode(options: LocalModeOptions) {
     corsOrigins: new Set(options.corsOrigins ?? []),
     stoppedRooms,
     ready: new Promise<void>((resolve) => (ready = resolve)),
+    // After the answer is on its way: a create never waits for the pool to refill.
+    afterCreate: filler ? () => setImmediate(() => filler?.request()) : undefined,
     log: options.log,
   });
   try {
     await cleanUpEarlierRun(pidFiles, system.deps, options.log);
   } catch (error) {
     await new Promise((resolve) => api.close(resolve));
+    await filler?.close();
     await system.close();
     throw error;
   }
   ready();
+  filler?.request();
   const timer = setInterval(
     () => {
-      reconcileRooms(system.deps).catch((e: Error) =>
-        options.log.error("reconcile failed", { error: e.message }),
-      );
+      reconcileRooms(system.deps)
+        .catch((e: Error) => options.log.error("reconcile failed", { error: e.message }))
+        // The pool also recovers on this schedule from what no event told it (a lost server).
+        .finally(() => filler?.request());
     },
     reconcilePeriodSeconds(readiness, options.reconcileSeconds) * 1000,
   );
@@ -123,15 +154,48 @@ export async function startLocalMode(options: LocalModeOptions) {
     godot,
     fleet: system.fleet,
     deps: system.deps,
+    /** Resolves when no warm pool fill runs or is queued (at once without a pool). */
+    warmPoolSettled: () => filler?.settled() ?? Promise.resolve(),
     async stop() {
       clearInterval(timer);
       const closed = new Promise<void>((resolve) => api.close(() => resolve()));
       api.closeAllConnections();
       await closed;
+      // No fill may start a server after every server has been stopped.
+      await filler?.close();
       await system.close();
       rmSync(drainDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The warm pool's options, checked before anything starts. Each error names the flag to change.
+ */
+function warmPoolOptions(
+  options: LocalModeOptions,
+  readiness: LocalReadiness,
+): { warmRooms: number; warmVersion?: string } {
+  const warmRooms = options.warmRooms ?? 0;
+  if (!Number.isInteger(warmRooms) || warmRooms < 0)
+    throw new Error("--warm-rooms must be a whole number, 0 or more.");
+  if (warmRooms > options.maxRooms)
+    throw new Error(
+      `--warm-rooms (${warmRooms}) must not be more than --max-rooms (${options.maxRooms}): ` +
+        "warm servers count towards the cap. Raise --max-rooms or lower --warm-rooms.",
+    );
+  if (warmRooms > 0 && readiness.serverReadiness !== "heartbeat")
+    throw new Error(
+      "--warm-rooms needs --server-readiness heartbeat: a warm server must say it is ready and " +
+        "learns the room it serves through its heartbeats, which --server-readiness task does not use.",
+    );
+  let warmVersion: string | undefined;
+  try {
+    warmVersion = validateVersion(options.warmVersion);
+  } catch (error) {
+    throw new Error(`--warm-version: ${(error as Error).message}`);
+  }
+  return { warmRooms, ...(warmVersion ? { warmVersion } : {}) };
 }
 
 /**

@@ -40,6 +40,8 @@ const { values } = parseArgs({
     "ready-timeout": { type: "string", default: String(READINESS_DEFAULTS.readyTimeoutSeconds) },
     "heartbeat-timeout": { type: "string" },
     "stop-timeout": { type: "string", default: "30" },
+    "warm-rooms": { type: "string", default: "0" },
+    "warm-version": { type: "string" },
   },
 });
 
@@ -111,11 +113,15 @@ async function main() {
     headersTimeoutSeconds: headersTimeout,
     readiness: readiness(),
     stopTimeoutSeconds: whole("stop-timeout", 1, 120),
+    // At most --max-rooms, and only with heartbeat readiness: startLocalMode says so if not.
+    warmRooms: whole("warm-rooms", 0, 1000),
+    warmVersion: values["warm-version"],
     log,
   });
   log.info(`godot-rooms local mode listening on ${local.url}`, {
     godot: `${local.godot.path} (${local.godot.version})`,
     rooms: values.public ? "on every interface (--public)" : "on 127.0.0.1",
+    ...(values["warm-rooms"] !== "0" ? { warmRooms: Number(values["warm-rooms"]) } : {}),
   });
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -14,6 +14,8 @@ export interface RequestHandlerOptions {
   readonly stoppedRooms: StoppedRooms;
   /** Requests wait for this: stale rooms of a previous run are reconciled first. */
   readonly ready: Promise<void>;
+  /** Told when a create_server answer is ready, before it is sent: it must only schedule work. */
+  readonly afterCreate?: () => void;
   readonly log: Logger;
 }
 
@@ -57,6 +59,7 @@ async function answer(request: IncomingMessage, options: RequestHandlerOptions) 
     if (cors.kind === "refused" || cors.kind === "preflight") return cors.result;
     const event = await toHttpApiEvent(request);
     const result = withStoppedReason(await handleRoomsApi(event, options.deps), event, options);
+    if (event.rawPath === "/create_server") options.afterCreate?.();
     return cors.kind === "allowed"
       ? { ...result, headers: { ...result.headers, ...cors.headers } }
       : result;

@@ -6,8 +6,10 @@ import { join } from "node:path";
 import { createTableRequest } from "../common/rooms-table-schema";
 import { DynamoDbRoomStore } from "../handlers/aws/dynamodb-room-store";
 import { DynamoDbRoomUpdater } from "../handlers/aws/dynamodb-room-updater";
+import { DynamoDbWarmPool } from "../handlers/aws/dynamodb-warm-pool";
 import type { Logger, RoomDeps } from "../handlers/ports";
 import { applyTaskStateChange } from "../handlers/rooms/apply-task-state-change";
+import { isWarmName } from "../handlers/rooms/room";
 import { closeDynaliteIterators } from "./dynalite-iterators";
 import type { GodotBinary } from "./godot-binary";
 import { GodotFleet } from "./godot-fleet";
@@ -16,7 +18,7 @@ import { freeLocalPort } from "./ports";
 import { parentDeathPrefix } from "./server-command";
 import type { ServerPidFiles } from "./server-pids";
 import type { StoppedRooms } from "./stopped-rooms";
-import { stoppedRoomOf } from "./task-event";
+import { stoppedRoomOf, taskChangeOf } from "./task-event";
 
 // dynalite ships no types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -44,7 +46,20 @@ export interface RoomSystemOptions {
   readonly drainDir: string;
   /** How long a stopped server has between the drain signal and being killed (ECS: stopTimeout). */
   readonly stopTimeoutSeconds: number;
+  /** Warm servers to keep started and unassigned (they count towards maxRooms). Default 0. */
+  readonly warmRooms?: number;
+  /** The game version of the warm servers: only creates of this version take them. */
+  readonly warmVersion?: string;
+  /** Told once a server's STOPPED change has been applied to the table (its slot is free). */
+  readonly onServerStopped?: (stop: ServerStop) => void;
   readonly log: Logger;
+}
+
+export interface ServerStop {
+  /** ECS's stop code, as local mode gives it (see server-exit.ts). */
+  readonly stopCode?: string;
+  /** The server was a warm one that no create had taken. */
+  readonly unassignedWarm: boolean;
 }
 
 /** Readiness and liveness, as the stack's config keys set them in AWS. */
@@ -86,25 +101,51 @@ export async function startRoomSystem(options: RoomSystemOptions) {
     launchPrefix,
     heartbeatSeconds: options.readiness.heartbeatSeconds,
     drainSeconds: options.stopTimeoutSeconds,
-    onStopRequested: (room, reason) => options.stoppedRooms.remember(room, reason),
+    onStopRequested: (room, reason) => {
+      options.stoppedRooms.remember(room, reason);
+      if (isWarmName(room))
+        void assignedRoomOf(room).then(
+          (name) => name && options.stoppedRooms.remember(name, reason),
+        );
+    },
     // Applied one at a time, in the order the fleet saw them.
     onTaskStateChange: (event) => {
       const stopped = stoppedRoomOf(event);
       if (stopped) options.stoppedRooms.remember(stopped.name, stopped.stoppedReason);
-      applying = applying.then(() =>
-        applyTaskStateChange(event, deps).then(
+      const change = taskChangeOf(event);
+      applying = applying.then(async () => {
+        // Read before the change removes the placeholder row that names the room.
+        const warm = change.lastStatus === "STOPPED" && isWarmName(change.name);
+        const room = warm ? await assignedRoomOf(change.name) : undefined;
+        if (stopped && room) options.stoppedRooms.remember(room, stopped.stoppedReason);
+        await applyTaskStateChange(event, deps).then(
           () => undefined,
           (e: Error) => options.log.error("state change failed", { error: e.message }),
-        ),
-      );
+        );
+        if (change.lastStatus === "STOPPED")
+          options.onServerStopped?.({ stopCode: change.stopCode, unassignedWarm: warm && !room });
+      });
     },
   });
+  /**
+   * The room a warm server serves, if a create took it. The server keeps its placeholder name
+   * (ROOM_NAME, as in ECS), so the reason it stopped is also kept under the room's name, which
+   * is what players ask about.
+   */
+  const assignedRoomOf = async (placeholder: string): Promise<string | undefined> => {
+    try {
+      return (await deps.store.get(placeholder))?.aliasOf;
+    } catch {
+      return undefined; // only a stoppedReason and a refill's timing are at stake
+    }
+  };
   const documents = DynamoDBDocumentClient.from(raw, {
     marshallOptions: { removeUndefinedValues: true },
   });
   const deps: RoomDeps = {
     store: new DynamoDbRoomStore(documents, TABLE),
     updater: new DynamoDbRoomUpdater(documents, TABLE),
+    pool: new DynamoDbWarmPool(documents, TABLE),
     fleet,
     settings: {
       maxRooms: options.maxRooms,
@@ -114,6 +155,10 @@ export async function startRoomSystem(options: RoomSystemOptions) {
       runningTtlSeconds: 86_400,
       ...options.readiness,
       gameProtocol: options.protocol,
+      warmRooms: options.warmRooms ?? 0,
+      ...(options.warmVersion ? { warmVersion: options.warmVersion } : {}),
+      // Warm servers start outside any request: they heartbeat to local mode's own URL.
+      roomsApiUrl: options.apiUrl(),
     },
     log: options.log,
     now: () => new Date(),

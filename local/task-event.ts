@@ -48,3 +48,21 @@ export function stoppedRoomOf(
   if (detail.lastStatus !== "STOPPED" || !name || !detail.stoppedReason) return undefined;
   return { name, stoppedReason: detail.stoppedReason };
 }
+
+/** The server name (ROOM_NAME), status and stop code of a change made by taskStateChangeEvent. */
+export function taskChangeOf(event: Record<string, unknown>): {
+  name: string;
+  lastStatus?: string;
+  stopCode?: string;
+} {
+  const detail = (event.detail ?? {}) as {
+    lastStatus?: string;
+    stopCode?: string;
+    overrides?: { containerOverrides?: { environment?: { value?: string }[] }[] };
+  };
+  return {
+    name: detail.overrides?.containerOverrides?.[0]?.environment?.[0]?.value ?? "",
+    ...(detail.lastStatus ? { lastStatus: detail.lastStatus } : {}),
+    ...(detail.stopCode ? { stopCode: detail.stopCode } : {}),
+  };
+}
