@@ -11,3 +11,15 @@ test("an engine version the image cannot build stops the program too", async () 
     'Config "godotVersion" must be a Godot 3.x or 4.x version such as "4.6", "4.6.1" or "3.6"; got "5.0".',
   );
 });
+
+test("warm rooms need heartbeat readiness, and fit within maxRooms", async () => {
+  await expect(runProgram("dev", { warmRooms: "1", serverReadiness: "task" })).rejects.toThrow(
+    'Config "warmRooms" needs serverReadiness: heartbeat',
+  );
+  await expect(runProgram("dev", { warmRooms: "6" })).rejects.toThrow(
+    'Config "warmRooms" must be a whole number from 0 to 5; got "6".',
+  );
+  await expect(runProgram("dev", { warmRooms: "1", warmVersion: "no spaces" })).rejects.toThrow(
+    'Config "warmVersion" must be a game version',
+  );
+});

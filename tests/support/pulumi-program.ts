@@ -142,7 +142,14 @@ function computed(type: string, name: string, inputs: Record<string, any>): Reco
     case "aws:ecs/taskDefinition:TaskDefinition":
       return { arn: arn("ecs", `task-definition/${inputs.family}:1`) };
     case "aws:dynamodb/table:Table":
-      return { arn: arn("dynamodb", `table/${name}`), name };
+      return {
+        arn: arn("dynamodb", `table/${name}`),
+        name,
+        // As DynamoDB names a stream: the table's ARN, /stream/, and the time it was enabled.
+        ...(inputs.streamEnabled
+          ? { streamArn: arn("dynamodb", `table/${name}/stream/2026-11-25T00:00:00.000`) }
+          : {}),
+      };
     case "aws:iam/role:Role":
       return { arn: `arn:aws:iam::${ACCOUNT}:role/${name}`, name };
     case "aws:cloudwatch/logGroup:LogGroup":
