@@ -60,7 +60,8 @@ export async function fillWarmPool(deps: RoomDeps): Promise<PoolReport> {
     atCap,
     failed,
   };
-  if (started > 0 || atCap) deps.log.info("warm pool filled", { ...report });
+  // Once per change, not once per run: a pool held short by the cap is the normal state at peak.
+  if (started > 0) deps.log.info("warm pool filled", { ...report });
   deps.metrics?.count("WarmPoolReady", ready);
   deps.metrics?.count("WarmPoolStarting", report.starting);
   return report;

@@ -60,7 +60,12 @@ export async function reconcileRooms(deps: RoomDeps): Promise<ReconcileReport> {
     removedRooms,
     stoppedOrphans,
     refreshedRooms,
-    slotCount: { before: countBefore, after: repaired ? remaining : countBefore, repaired },
+    // Not repaired: this run's releases (or a create) moved the counter; report it as stored.
+    slotCount: {
+      before: countBefore,
+      after: repaired ? remaining : await deps.store.slotCount(),
+      repaired,
+    },
   };
   deps.log.info("reconciled", { ...report });
   deps.metrics?.count(
