@@ -129,6 +129,7 @@ new RoomsMonitoring(prefix, {
   accessLogGroupName: api.accessLogGroupName,
   deadLetterQueueName: taskEvents.deadLetterQueueName,
   maxRooms: config.maxRooms,
+  warmPool: config.warmRooms > 0,
   alarmEmail: config.alarmEmail,
 });
 

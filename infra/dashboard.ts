@@ -6,6 +6,8 @@ export interface DashboardTargets {
   readonly functionNames: readonly string[];
   readonly apiId: string;
   readonly deadLetterQueueName: string;
+  /** The stack keeps warm servers: show the pool's size, hits and misses. */
+  readonly warmPool?: boolean;
 }
 
 type Metric = (string | { stat?: string; label?: string })[];
@@ -95,6 +97,25 @@ export function buildDashboardBody(t: DashboardTargets) {
         t.region,
         "Maximum",
       ),
+      ...(t.warmPool
+        ? [
+            widget(
+              "Warm pool: ready / starting servers",
+              [ours("WarmPoolReady"), ours("WarmPoolStarting")],
+              0,
+              18,
+              t.region,
+              "Minimum",
+            ),
+            widget(
+              "Warm pool: creates served warm (hits) / cold (misses)",
+              [ours("WarmPoolHits"), ours("WarmPoolMisses")],
+              12,
+              18,
+              t.region,
+            ),
+          ]
+        : []),
     ],
   };
 }

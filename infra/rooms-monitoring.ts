@@ -15,6 +15,8 @@ export interface RoomsMonitoringArgs {
   readonly accessLogGroupName: pulumi.Input<string>;
   readonly deadLetterQueueName: pulumi.Input<string>;
   readonly maxRooms: number;
+  /** The stack keeps warm servers (the dashboard shows the pool). Default: false. */
+  readonly warmPool?: boolean;
   /** Subscribed to the alarms topic. Default: none. */
   readonly alarmEmail?: string;
 }
@@ -104,6 +106,7 @@ export class RoomsMonitoring extends pulumi.ComponentResource {
                 functionNames,
                 apiId,
                 deadLetterQueueName,
+                warmPool: args.warmPool ?? false,
               }),
             ),
           ),

@@ -91,3 +91,19 @@ test("least privilege: the filler's policy, and create_server's Query of the run
     Resource: [`${table}/index/running`],
   });
 });
+
+test("the dashboard shows the pool: ready and starting servers, hits and misses", () => {
+  const dashboard = one(stack.resources, "aws:cloudwatch/dashboard:Dashboard");
+  const titles = JSON.parse(dashboard.inputs.dashboardBody).widgets.map(
+    (w: { properties: { title: string; metrics: string[][] } }) => [
+      w.properties.title,
+      w.properties.metrics.map((m) => m[1]),
+    ],
+  );
+  expect(titles).toEqual(
+    expect.arrayContaining([
+      ["Warm pool: ready / starting servers", ["WarmPoolReady", "WarmPoolStarting"]],
+      ["Warm pool: creates served warm (hits) / cold (misses)", ["WarmPoolHits", "WarmPoolMisses"]],
+    ]),
+  );
+});
