@@ -54,6 +54,7 @@ const RECORD_FIELDS = [
   "heartbeatAt",
   "bootstrapHash",
   "keyHash",
+  "ticketKey",
   "warm",
   "aliasOf",
 ] as const;

@@ -4,6 +4,7 @@ import { invalidRequest, notRoomServer, roomNotFound, unavailable } from "./erro
 import { hashRoomSecret, newRoomSecret, roomSecretMatches } from "./owner-token";
 import { isWarmName, type RoomRecord } from "./room";
 import { serverRoom } from "./server-room";
+import { newTicketKey } from "./tickets";
 import { validateRoomName } from "./room-names";
 
 /** More seats than any Godot server handles; a bound so that bad counts are refused. */
@@ -25,6 +26,9 @@ export interface HeartbeatAnswer {
   readonly heartbeatSeconds: number;
   /** Given in exchange for ROOM_SECRET: send it as the bearer token from now on. */
   readonly roomKey?: string;
+  /** With the room key: the key that signs this server's join tickets, and the id they name. */
+  readonly ticketKey?: string;
+  readonly roomId?: string;
   /** False while the server is warm and unassigned; its idle timeout starts once true. */
   readonly assigned: boolean;
   /** The room's name as clients know it: heartbeat as this from now on. */
@@ -81,8 +85,13 @@ export async function roomHeartbeat(
     if (!viaKey && !viaBootstrap) throw notRoomServer();
     if (record.status === "STOPPING") return { drain: true, heartbeatSeconds, ...where };
     const roomKey = viaBootstrap ? newRoomSecret() : undefined;
+    // One ticket key per server: an exchange repeated (its answer was lost) keeps the first.
+    const ticketKey = roomKey ? (record.ticketKey ?? newTicketKey()) : undefined;
     const change = transition(record, beat, counts, deps);
-    const set = { ...change.set, ...(roomKey ? { keyHash: hashRoomSecret(roomKey) } : {}) };
+    const set = {
+      ...change.set,
+      ...(roomKey ? { keyHash: hashRoomSecret(roomKey), ticketKey } : {}),
+    };
     // The secret stays valid until the server uses its key once: a lost answer is not fatal.
     const remove = viaKey && record.bootstrapHash ? (["bootstrapHash"] as const) : [];
     const written = await updater.update(
@@ -103,7 +112,7 @@ export async function roomHeartbeat(
       drain: beat.state === "draining",
       heartbeatSeconds,
       ...where,
-      ...(roomKey ? { roomKey } : {}),
+      ...(roomKey ? { roomKey, ticketKey, roomId: record.roomId } : {}),
     };
   }
   throw unavailable();

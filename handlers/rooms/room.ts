@@ -48,6 +48,8 @@ export interface RoomRecord extends Room {
   readonly bootstrapHash?: string;
   /** SHA-256 of the room key the first heartbeat exchanged the secret for. */
   readonly keyHash?: string;
+  /** Signs the server's join tickets (base64url); given to the server with its room key. */
+  readonly ticketKey?: string;
   /** A warm server of the pool: started (then ready) and unassigned, under a placeholder name. */
   readonly warm?: boolean;
   /**
