@@ -12,6 +12,7 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DynamoDbRoomStore } from "./aws/dynamodb-room-store";
 import { DynamoDbRoomUpdater } from "./aws/dynamodb-room-updater";
 import { DynamoDbRoomWrites } from "./aws/dynamodb-room-writes";
+import { DynamoDbSeats } from "./aws/dynamodb-seats";
 import { DynamoDbWarmPool } from "./aws/dynamodb-warm-pool";
 import { EcsFleet, EcsRoomTasks } from "./aws/ecs-fleet";
 import { eniAddressResolver } from "./aws/eni-address-resolver";
@@ -22,6 +23,7 @@ import { handleRoute } from "./http/http-handler";
 import {
   createServerRoute,
   getServersRoute,
+  joinRoomRoute,
   roomHeartbeatRoute,
   stopServerRoute,
 } from "./http/rooms-routes";
@@ -140,7 +142,8 @@ export function stopServerFactory(): Handler {
 export function roomHeartbeatFactory(): Handler {
   const db = documentClient();
   const updater = new DynamoDbRoomUpdater(db, readTableName(process.env));
-  const roomDeps = { ...deps(noFleet("room_heartbeat"), "room_heartbeat", db), updater };
+  const seats = new DynamoDbSeats(db, readTableName(process.env));
+  const roomDeps = { ...deps(noFleet("room_heartbeat"), "room_heartbeat", db), updater, seats };
   return (event, context) => handleRoute(roomHeartbeatRoute, event, forRequest(roomDeps, context));
 }
 
@@ -162,6 +165,14 @@ export function warmPoolFactory(): Handler {
   const store = new DynamoDbRoomStore(db, readTableName(process.env));
   const roomDeps = deps(ecsTasks("warm_pool"), "warm_pool", db, store);
   return (_event, context) => fillWarmPool(forRequest(roomDeps, context));
+}
+
+/** join_room: seats and tickets, from the table alone (no ECS, no EC2). */
+export function joinRoomFactory(): Handler {
+  const db = documentClient();
+  const seats = new DynamoDbSeats(db, readTableName(process.env));
+  const roomDeps = { ...deps(noFleet("join_room"), "join_room", db), seats };
+  return (event, context) => handleRoute(joinRoomRoute, event, forRequest(roomDeps, context));
 }
 
 export function reconcilerFactory(): Handler {

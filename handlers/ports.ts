@@ -149,6 +149,8 @@ export interface RoomSettings {
   readonly warmVersion?: string;
   /** The room API's base URL, for servers started outside a request (the warm pool). */
   readonly roomsApiUrl?: string;
+  /** How long a join ticket (and its seat reservation) lasts. Default 60. */
+  readonly ticketSeconds?: number;
 }
 
 /**
@@ -167,10 +169,39 @@ export interface WarmPool {
   adopt(room: RoomRecord, reservedRoomId: string): Promise<boolean>;
 }
 
+/** A seat of a room: reserved until `expiresAt` (epoch seconds) by a join ticket, or in use. */
+export interface Seat {
+  readonly slot: number;
+  /** `<slot>.<random>`: the ticket's seat id, used once. */
+  readonly id: string;
+  readonly expiresAt: number;
+  /** Its player was admitted by the server (never expires; freed by its release). */
+  readonly inUse?: boolean;
+}
+
+/** The seats of rooms, for join_room. */
+export interface SeatStore {
+  /** The room and its seats, read consistently. */
+  read(name: string): Promise<{ record: RoomRecord; seats: Seat[] } | undefined>;
+  /**
+   * Takes the seat's slot if it is free at `now` (never taken, or its reservation expired), the
+   * room is still this reservation and RUNNING, and its players leave a seat. False otherwise.
+   */
+  take(name: string, roomId: string, seat: Seat, now: number): Promise<boolean>;
+  /** Up to `limit` RUNNING rooms of this version (any version when undefined), for quick play. */
+  running(version: string | undefined, limit: number): Promise<RoomRecord[]>;
+  /** The server admitted the seat's player: the seat no longer expires. False if not that seat. */
+  markUsed(name: string, seatId: string): Promise<boolean>;
+  /** The seat's player left: the seat is free. False if not that seat. */
+  release(name: string, seatId: string): Promise<boolean>;
+}
+
 export interface RoomDeps {
   readonly store: RoomStore;
   /** Only create_server and the pool filler (and local mode) have it. */
   readonly pool?: WarmPool;
+  /** Only join_room (and local mode) has it. */
+  readonly seats?: SeatStore;
   readonly fleet: Fleet;
   readonly settings: RoomSettings;
   readonly log: Logger;

@@ -41,6 +41,8 @@ export const TABLE_ACTIONS = {
   // The warm pool's filler counts the pool (a Scan of a table of at most maxRooms rooms, once
   // per run, never in a player's request) and starts servers as create_server does.
   warm_pool: ["dynamodb:Scan", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+  // A seat is one conditional UpdateItem after a GetItem. No ECS, no EC2.
+  join_room: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
 } as const;
 
 export type RoomsFunction = keyof typeof TABLE_ACTIONS;
@@ -48,6 +50,8 @@ export type RoomsFunction = keyof typeof TABLE_ACTIONS;
 /** Actions a function performs on the table's indexes only (never on the base table). */
 export const INDEX_ACTIONS: Partial<Record<RoomsFunction, readonly string[]>> = {
   get_servers: ["dynamodb:Query"],
+  // Quick play reads the first RUNNING rooms.
+  join_room: ["dynamodb:Query"],
 };
 
 /**

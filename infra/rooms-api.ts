@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   createServerFactory,
   getServersFactory,
+  joinRoomFactory,
   roomHeartbeatFactory,
   stopServerFactory,
 } from "../handlers/lambdas";
@@ -39,6 +40,8 @@ export const ROOMS_ROUTES = [
     factory: roomHeartbeatFactory,
     timeout: 10,
   },
+  // Seats and tickets; quick play may also create a room.
+  { routeKey: "POST /join_room", kind: "join_room", factory: joinRoomFactory, timeout: 15 },
 ] as const;
 
 /** The HTTP API (API Gateway v2): one Lambda proxy integration (payload 2.0) per route. */

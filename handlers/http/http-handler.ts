@@ -51,7 +51,7 @@ export async function handleRoomsApi(event: unknown, deps: RoomDeps): Promise<Ht
   if (!route)
     return failure(
       404,
-      "There is no such route. Use /create_server, /get_servers, /stop_server or /room_heartbeat.",
+      "There is no such route. Use /create_server, /get_servers, /stop_server, /join_room or /room_heartbeat.",
     );
   return handleRoute(route, event, deps);
 }

@@ -1,6 +1,7 @@
 import type { RoomDeps } from "../ports";
 import { createRoom } from "../rooms/create-room";
 import { getRoom } from "../rooms/get-room";
+import { joinRoom, quickPlay } from "../rooms/join-room";
 import { listRooms } from "../rooms/list-rooms";
 import { roomHeartbeat } from "../rooms/room-heartbeat";
 import { stopRoom } from "../rooms/stop-room";
@@ -79,6 +80,8 @@ export const roomHeartbeatRoute: RoomsRoute = {
         state: request.body.state,
         players: request.body.players,
         maxPlayers: request.body.maxPlayers,
+        seatsUsed: request.body.seatsUsed,
+        seatsReleased: request.body.seatsReleased,
         ...(request.bearerToken ? { secret: request.bearerToken } : {}),
       },
       deps,
@@ -87,9 +90,28 @@ export const roomHeartbeatRoute: RoomsRoute = {
   },
 };
 
+/**
+ * `POST /join_room?server=<name>`: a seat and its ticket in that room. Without a name, quick
+ * play: the fullest room of `version` with a free seat, or a new room.
+ */
+export const joinRoomRoute: RoomsRoute = {
+  method: "POST",
+  path: "/join_room",
+  async run(request, deps) {
+    const server = parameter(request, "server");
+    if (server !== undefined && server !== "") {
+      const ticket = await joinRoom({ name: server }, deps);
+      return success(ticket.name, ticket);
+    }
+    const joined = await quickPlay({ version: parameter(request, "version") }, deps);
+    return success(joined.name, joined);
+  },
+};
+
 export const ROOMS_ROUTES: readonly RoomsRoute[] = [
   createServerRoute,
   getServersRoute,
   stopServerRoute,
   roomHeartbeatRoute,
+  joinRoomRoute,
 ];

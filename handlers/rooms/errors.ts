@@ -22,6 +22,9 @@ export type ClientErrorCode =
   | "NotRoomOwner"
   | "NotRoomServer"
   | "RoomNotReady"
+  | "RoomFull"
+  | "NoTickets"
+  | "NoFreeSeat"
   | "AtCapacity"
   | "ServerStartFailed"
   | "Unavailable";
@@ -104,6 +107,25 @@ export const roomNotReady = (name: string) =>
   roomsError("RoomNotReady", `The room "${name}" is still starting. Try again in a few seconds.`, {
     status: 409,
   });
+
+export const roomFull = (name: string) =>
+  roomsError("RoomFull", `The room "${name}" is full. Pick another room, or try again later.`, {
+    status: 409,
+  });
+
+export const noFreeSeat = () =>
+  roomsError(
+    "NoFreeSeat",
+    "No room has a free seat right now. Create one with /create_server, then join it.",
+    { status: 409 },
+  );
+
+export const noTickets = (name: string) =>
+  roomsError(
+    "NoTickets",
+    `The room "${name}" takes no tickets: its server runs without the server SDK. Connect to its ip and port.`,
+    { status: 409 },
+  );
 
 export const atCapacity = (message = AT_CAPACITY_MESSAGE, cause?: unknown) =>
   roomsError("AtCapacity", message, { status: 503, cause });

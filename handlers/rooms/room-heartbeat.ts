@@ -16,6 +16,9 @@ export interface HeartbeatInput {
   readonly state: unknown;
   readonly players: unknown;
   readonly maxPlayers: unknown;
+  /** Seats (ticket seat ids) whose players the server admitted, or that left, since last time. */
+  readonly seatsUsed?: unknown;
+  readonly seatsReleased?: unknown;
   /** The bearer token: the room key, or (first time) the one-time ROOM_SECRET. */
   readonly secret?: string;
 }
@@ -40,7 +43,12 @@ interface Beat {
   readonly state: "ready" | "draining";
   readonly players: number;
   readonly maxPlayers: number;
+  readonly seatsUsed: readonly string[];
+  readonly seatsReleased: readonly string[];
 }
+
+const SEAT_ID = /^\d{1,4}\.[A-Za-z0-9_-]{1,16}$/;
+const MAX_SEAT_REPORTS = 64;
 
 /**
  * `POST /room_heartbeat`: a room server says it is ready (or draining) and how many players it
@@ -73,7 +81,10 @@ export async function roomHeartbeat(
       },
     );
     const assigned = !isWarmName(beat.name);
-    if (steady) return { drain: false, heartbeatSeconds, assigned, room: beat.name };
+    if (steady) {
+      await reportSeats(beat, beat.name, deps);
+      return { drain: false, heartbeatSeconds, assigned, room: beat.name };
+    }
   }
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const { record } = await serverRoom(beat.name, deps);
@@ -107,6 +118,7 @@ export async function roomHeartbeat(
       },
     );
     if (!written) continue;
+    await reportSeats(beat, record.name, deps);
     logTransition(record, set.status, deps);
     return {
       drain: beat.state === "draining",
@@ -169,7 +181,36 @@ function validateBeat(input: HeartbeatInput): Beat {
     throw invalidRequest(`'maxPlayers' must be a whole number from 1 to ${MAX_SEATS}.`);
   if (!isCount(players) || players > maxPlayers)
     throw invalidRequest("'players' must be a whole number from 0 to maxPlayers.");
-  return { name, state: input.state, players, maxPlayers };
+  return {
+    name,
+    state: input.state,
+    players,
+    maxPlayers,
+    seatsUsed: seatIds(input.seatsUsed, "seatsUsed"),
+    seatsReleased: seatIds(input.seatsReleased, "seatsReleased"),
+  };
+}
+
+function seatIds(value: unknown, field: string): readonly string[] {
+  if (value === undefined) return [];
+  if (
+    !Array.isArray(value) ||
+    value.length > MAX_SEAT_REPORTS ||
+    !value.every((id) => typeof id === "string" && SEAT_ID.test(id))
+  )
+    throw invalidRequest(
+      `'${field}' must be a list of at most ${MAX_SEAT_REPORTS} ticket seat ids.`,
+    );
+  return value as string[];
+}
+
+/** The seats the server reports, on its room (after its key was checked). */
+async function reportSeats(beat: Beat, room: string, deps: RoomDeps) {
+  if (!beat.seatsUsed.length && !beat.seatsReleased.length) return;
+  const seats = deps.seats;
+  if (!seats) throw new Error("room_heartbeat needs deps.seats for seat reports");
+  for (const id of beat.seatsUsed) await seats.markUsed(room, id);
+  for (const id of beat.seatsReleased) await seats.release(room, id);
 }
 
 function isCount(value: unknown): value is number {

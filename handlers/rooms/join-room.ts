@@ -1,0 +1,96 @@
+import { randomInt } from "node:crypto";
+import type { RoomDeps, Seat } from "../ports";
+import {
+  isClientError,
+  noFreeSeat,
+  noTickets,
+  roomFull,
+  roomNotFound,
+  roomNotReady,
+} from "./errors";
+import { validateRoomName, validateVersion } from "./room-names";
+import { newSeatId, signTicket } from "./tickets";
+
+export const DEFAULT_TICKET_SECONDS = 60;
+
+export interface JoinTicket {
+  readonly name: string;
+  readonly ip: string;
+  readonly port: number;
+  /** Present to the room's server when connecting: it admits one player, once. */
+  readonly ticket: string;
+  readonly expiresAt: string;
+}
+
+/**
+ * `POST /join_room?server=<name>`: reserves a seat in a RUNNING room and answers a ticket for it.
+ * Each seat is taken by one conditional write on that seat alone, so parallel joins never
+ * over-book a room: reservations never exceed `maxPlayers`, and a seat whose reservation expired
+ * (its ticket unused) is free again for the next join, checked by that write, not by TTL.
+ */
+export async function joinRoom(input: { name: unknown }, deps: RoomDeps): Promise<JoinTicket> {
+  const name = validateRoomName(input.name);
+  const seats = deps.seats;
+  if (!seats) throw new Error("join_room needs deps.seats");
+  const found = await seats.read(name);
+  if (!found) throw roomNotFound(name);
+  const { record } = found;
+  if (record.status !== "RUNNING" || !record.ip) throw roomNotReady(name);
+  if (!record.ticketKey) throw noTickets(name);
+  const now = Math.floor(deps.now().getTime() / 1000);
+  const held = found.seats.filter((s) => s.expiresAt > now);
+  const taken = new Set(held.map((s) => s.slot));
+  // Players who joined without a ticket (where tickets are not required) hold the last seats.
+  const inUse = held.filter((s) => s.inUse).length;
+  const unticketed = Math.max(0, (record.players ?? 0) - inUse);
+  const seatCount = (record.maxPlayers ?? 0) - unticketed;
+  const free = [...Array(Math.max(0, seatCount)).keys()].filter((slot) => !taken.has(slot));
+  if (held.length + unticketed >= (record.maxPlayers ?? 0)) free.length = 0;
+  const expiresAt = now + (deps.settings.ticketSeconds ?? DEFAULT_TICKET_SECONDS);
+  // From a random free seat: parallel joins spread over the seats instead of all racing for one.
+  const first = randomInt(free.length + 1);
+  for (let i = 0; i < free.length; i++) {
+    const slot = free[(first + i) % free.length];
+    const seat: Seat = { slot, id: `${slot}.${newSeatId()}`, expiresAt };
+    if (!(await seats.take(name, record.roomId, seat, now))) continue;
+    deps.metrics?.count("SeatsReserved");
+    return {
+      name: record.name,
+      ip: record.ip,
+      port: record.port,
+      ticket: signTicket({ roomId: record.roomId, seat: seat.id, expiresAt }, record.ticketKey),
+      expiresAt: new Date(expiresAt * 1000).toISOString(),
+    };
+  }
+  deps.metrics?.count("JoinsRefused", 1, { Reason: "RoomFull" });
+  throw roomFull(name);
+}
+
+/** How many of the fullest rooms quick play tries. */
+const QUICK_PLAY_CANDIDATES = 20;
+
+/**
+ * `POST /join_room` without a name: a seat in the fullest RUNNING room of this version that has
+ * one. When none has, 409 (NoFreeSeat): the client creates a room (create_server takes a warm
+ * server first) and joins it. (The join function does not create rooms itself: with the create
+ * path its archive would pass the 64 KiB budget; see docs/admission.md.)
+ */
+export async function quickPlay(input: { version: unknown }, deps: RoomDeps): Promise<JoinTicket> {
+  const version = validateVersion(input.version);
+  const seats = deps.seats;
+  if (!seats) throw new Error("join_room needs deps.seats");
+  const running = await seats.running(version, 100);
+  const candidates = running
+    .filter((r) => r.ticketKey && (r.players ?? 0) < (r.maxPlayers ?? 0))
+    .sort((a, b) => (b.players ?? 0) - (a.players ?? 0) || a.name.localeCompare(b.name))
+    .slice(0, QUICK_PLAY_CANDIDATES);
+  for (const room of candidates) {
+    try {
+      return await joinRoom({ name: room.name }, deps);
+    } catch (error) {
+      // Full or gone since the listing: the next fullest.
+      if (!isClientError(error) || error.status !== 409) throw error;
+    }
+  }
+  throw noFreeSeat();
+}
