@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { createTableRequest } from "../common/rooms-table-schema";
 import { DynamoDbRoomStore } from "../handlers/aws/dynamodb-room-store";
 import { DynamoDbRoomUpdater } from "../handlers/aws/dynamodb-room-updater";
+import { DynamoDbSeats } from "../handlers/aws/dynamodb-seats";
 import { DynamoDbWarmPool } from "../handlers/aws/dynamodb-warm-pool";
 import type { Logger, RoomDeps } from "../handlers/ports";
 import { applyTaskStateChange } from "../handlers/rooms/apply-task-state-change";
@@ -146,6 +147,7 @@ export async function startRoomSystem(options: RoomSystemOptions) {
     store: new DynamoDbRoomStore(documents, TABLE),
     updater: new DynamoDbRoomUpdater(documents, TABLE),
     pool: new DynamoDbWarmPool(documents, TABLE),
+    seats: new DynamoDbSeats(documents, TABLE),
     fleet,
     settings: {
       maxRooms: options.maxRooms,

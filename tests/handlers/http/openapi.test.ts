@@ -4,6 +4,7 @@ import addFormats from "ajv-formats";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { DynamoDbSeats } from "../../../handlers/aws/dynamodb-seats";
 import { handleRoomsApi } from "../../../handlers/http/http-handler";
 import { startRoomsTable, type TestTable } from "../../support/dynalite-table";
 import { httpEvent, type HttpEventOptions } from "../../support/http-events";
@@ -23,7 +24,9 @@ beforeAll(async () => {
 });
 beforeEach(async () => {
   table = await startRoomsTable();
-  deps = roomDeps(table, { maxRooms: 1 });
+  deps = Object.assign(roomDeps(table, { maxRooms: 1 }), {
+    seats: new DynamoDbSeats(table.db, table.tableName),
+  });
 });
 afterEach(async () => {
   await table.close();
@@ -101,6 +104,27 @@ async function heartbeatConforms(ownerToken: string) {
   });
 }
 
+test("join_room's answers conform: a ticket, each 409, 404, 400, 405", async () => {
+  await conforms("POST", "/join_room"); // 409: quick play, no room
+  await conforms("POST", "/join_room", { query: "server=Nobody" }); // 404
+  await conforms("POST", "/join_room", { query: "server=%3Cbad%3E" }); // 400
+  await conforms("GET", "/join_room"); // 405
+  await conforms("POST", "/create_server", { query: "server=Seats" });
+  await conforms("POST", "/join_room", { query: "server=Seats" }); // 409: not running
+  await markRunning(deps, "Seats");
+  const started = deps.fleet.started.find((s) => s.name === "Seats")!;
+  await conforms("POST", "/room_heartbeat", {
+    headers: { authorization: `Bearer ${started.secret}` },
+    body: JSON.stringify({ server: "Seats", state: "ready", players: 0, maxPlayers: 1 }),
+  });
+  const joined = await conforms("POST", "/join_room", { query: "server=Seats" });
+  expect(joined.data).toMatchObject({ name: "Seats", ticket: expect.stringMatching(/\./) });
+  expect((await conforms("POST", "/join_room", { query: "server=Seats" })).message).toMatch(
+    /is full/,
+  );
+  expect((await conforms("POST", "/join_room")).message).toMatch(/No room has a free seat/);
+});
+
 test("AWS unreachable: every route answers the documented 503 with Retry-After, and logs no error", async () => {
   await table.close();
   try {
@@ -109,6 +133,7 @@ test("AWS unreachable: every route answers the documented 503 with Retry-After, 
       ["GET", "/get_servers", { query: "page=0" }],
       ["GET", "/get_servers", { query: "server=Offline" }],
       ["POST", "/stop_server", { query: "server=Offline", headers: { authorization: "Bearer x" } }],
+      ["POST", "/join_room", { query: "server=Offline" }],
       [
         "POST",
         "/room_heartbeat",

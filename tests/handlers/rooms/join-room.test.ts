@@ -70,7 +70,7 @@ test("seats are never over-booked: 12 parallel joins on 4 seats give 4 tickets o
   const slots = tickets.map((t) => verifyTicket(t, keys.ticketKey)!.seat.split(".")[0]);
   expect(new Set(slots).size).toBe(4);
   for (const r of results.filter((r) => r.status === "rejected"))
-    expect((r as PromiseRejectedResult).reason).toMatchObject({
+    expect(r.reason).toMatchObject({
       status: 409,
       message: 'The room "Small" is full. Pick another room, or try again later.',
     });
