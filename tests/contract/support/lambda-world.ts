@@ -28,11 +28,12 @@ export const FUNCTIONS = {
   reconciler: "tasks-reconciler",
   /** Only in a stack with warm rooms (not the dev stack as committed). */
   pool: "warm-pool",
+  join: "api-join-room",
 } as const;
 export type FunctionRole = keyof typeof FUNCTIONS;
 
 /** The functions every stack has: the contract targets serve these. */
-export type StackRole = Exclude<FunctionRole, "pool">;
+export type StackRole = Exclude<FunctionRole, "pool" | "join">;
 export const STACK_ROLES: readonly StackRole[] = [
   "create",
   "get",

@@ -1,0 +1,128 @@
+import { join } from "node:path";
+import { verifyTicket } from "../../handlers/rooms/tickets";
+import { type ArchiveHost, startArchiveHost } from "../support/archive-host";
+import { httpEvent } from "../support/http-events";
+import { expectCallsAllowed, expectForbiddenDenied } from "../support/iam-simulation";
+import { writeArchive } from "../support/lambda-archive";
+import {
+  devProgram,
+  type FunctionRole,
+  type LambdaWorld,
+  PUBLIC_IP,
+  startLambdaWorld,
+  worldAccess,
+} from "./support/lambda-world";
+
+/**
+ * join_room on the uploaded archives, each in a fresh Node process, against dynalite and the
+ * validating ECS/EC2 endpoint: rooms are created, run and made ready by their own archives.
+ */
+let world: LambdaWorld;
+const hosts = {} as Record<FunctionRole, ArchiveHost>;
+
+beforeAll(async () => {
+  world = await startLambdaWorld();
+  for (const role of ["create", "heartbeat", "events", "join"] as const) {
+    const index = await writeArchive(world.fn(role), join(world.workDir, role));
+    hosts[role] = await startArchiveHost(index, world.envOf(role), { timeoutMs: 60_000 });
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all(Object.values(hosts).map((host) => host.close()));
+  await world?.close();
+}, 30_000);
+
+beforeEach(async () => {
+  await worldAccess(world).reset();
+});
+
+async function call(role: FunctionRole, event: unknown): Promise<any> {
+  const result = (await hosts[role].invoke(event)).result;
+  return { status: result.statusCode, body: JSON.parse(result.body) };
+}
+
+/** A RUNNING room whose server said ready with `players` of `maxPlayers`; its ticket key. */
+async function readyRoom(name: string, players: number, maxPlayers: number) {
+  const access = worldAccess(world);
+  expect(
+    (await call("create", httpEvent("POST", "/create_server", { query: `server=${name}` }))).status,
+  ).toBe(200);
+  await hosts.events.invoke(access.runningEventOf(name));
+  const beat = await call(
+    "heartbeat",
+    httpEvent("POST", "/room_heartbeat", {
+      headers: { authorization: `Bearer ${access.secretOf(name)}` },
+      body: JSON.stringify({ server: name, state: "ready", players, maxPlayers }),
+    }),
+  );
+  expect(beat.status).toBe(200);
+  return beat.body.data as { ticketKey: string; roomId: string };
+}
+
+const joinRoom = (query = "") => call("join", httpEvent("POST", "/join_room", { query }));
+
+test("50 parallel joins of a room with 8 free seats: exactly 8 tickets, on 8 seats, and 42 × 409", async () => {
+  const keys = await readyRoom("Arena", 0, 8);
+  const answers = await Promise.all(Array.from({ length: 50 }, () => joinRoom("server=Arena")));
+  const granted = answers.filter((a) => a.status === 200);
+  const refused = answers.filter((a) => a.status !== 200);
+  expect(granted).toHaveLength(8);
+  expect(refused).toHaveLength(42);
+  for (const a of refused)
+    expect(a.body).toEqual({
+      success: false,
+      message: 'The room "Arena" is full. Pick another room, or try again later.',
+      data: [],
+    });
+  const seats = granted.map((a) => {
+    expect(a.body.data).toMatchObject({ name: "Arena", ip: PUBLIC_IP, port: 7777 });
+    const claims = verifyTicket(a.body.data.ticket, keys.ticketKey)!;
+    expect(claims.roomId).toBe(keys.roomId);
+    return claims.seat.split(".")[0];
+  });
+  expect(new Set(seats).size).toBe(8);
+}, 120_000);
+
+test("quick play with 3 rooms of different fill joins the fullest that has a seat; with every room full it answers 409", async () => {
+  await readyRoom("Quiet", 1, 8);
+  await readyRoom("Lively", 5, 8);
+  await readyRoom("Packed", 8, 8);
+  const joined = await joinRoom();
+  expect(joined.status).toBe(200);
+  expect(joined.body.data.name).toBe("Lively");
+  // Lively's last seats, then Quiet's: never Packed.
+  const names = [];
+  for (let i = 0; i < 9; i++) names.push((await joinRoom()).body.data?.name);
+  expect(names).toEqual([
+    "Lively",
+    "Lively",
+    "Quiet",
+    "Quiet",
+    "Quiet",
+    "Quiet",
+    "Quiet",
+    "Quiet",
+    "Quiet",
+  ]);
+  // Quick play of a version no room runs (the by-version index): nothing to join.
+  expect((await joinRoom("version=9.9")).status).toBe(409);
+  const none = await joinRoom();
+  expect(none.status).toBe(409);
+  expect(none.body.message).toBe(
+    "No room has a free seat right now. Create one with /create_server, then join it.",
+  );
+}, 120_000);
+
+// Last: the calls join_room's uploaded code made in this file's tests.
+test("IAM allows every call join_room made, and denies it everything else (no ECS, no EC2, no writes but seats)", async () => {
+  const calls = worldAccess(world).awsCalls();
+  const fn = world.fn("join").name;
+  expect(calls[fn].map((c) => c.action)).toEqual(
+    expect.arrayContaining(["GetItem", "UpdateItem", "Query"]),
+  );
+  const stack = await devProgram();
+  await expectCallsAllowed(stack, { [fn]: calls[fn] });
+  const denied = await expectForbiddenDenied(stack, { [fn]: calls[fn] });
+  expect(denied[fn].length).toBeGreaterThan(0);
+}, 120_000);
