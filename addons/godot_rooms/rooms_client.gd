@@ -130,31 +130,47 @@ func create_and_connect(
 
 
 ## Connects to a RUNNING room's `data`: sets the peer on `api` and waits until it is connected.
+## `ticket` (default: the room data's `ticket`, if any) is a join ticket, for servers that require
+## them (ROOM_REQUIRE_TICKETS): it is sent when the peer connects (send_auth), and the connection
+## succeeds only once the server admitted it; a server that refuses it disconnects at once.
 func connect_to_room(
-	room: Dictionary, timeout := DEFAULT_CONNECT_TIMEOUT, api: MultiplayerAPI = null
+	room: Dictionary, timeout := DEFAULT_CONNECT_TIMEOUT, api: MultiplayerAPI = null, ticket := ""
 ) -> Dictionary:
+	if ticket == "":
+		ticket = str(room.get("ticket", ""))
 	var made := _Bridge.create_peer(room, default_protocol)
 	if not made.success:
 		return made
 	var peer: MultiplayerPeer = made.peer
 	var target := api if api != null else get_tree().get_multiplayer()
+	if not _Bridge.present_ticket(target, ticket) and ticket != "":
+		peer.close()
+		var unsupported := _Result.failure(
+			"Join tickets need the multiplayer API to be a SceneMultiplayer.", 0, _Result.INVALID
+		)
+		unsupported["peer"] = null
+		return unsupported
 	target.multiplayer_peer = peer
 	var deadline := Time.get_ticks_msec() + int(timeout * 1000.0)
-	while peer.get_connection_status() == MultiplayerPeer.CONNECTION_CONNECTING:
-		if Time.get_ticks_msec() > deadline:
+	var reached := false
+	while true:
+		var status := peer.get_connection_status()
+		if status == MultiplayerPeer.CONNECTION_CONNECTED:
+			reached = true
+			# With a ticket, connected means admitted: the server completed the authentication.
+			if ticket == "" or target.get_peers().has(1):
+				made["message"] = "Connected"
+				return made
+		if status == MultiplayerPeer.CONNECTION_DISCONNECTED or Time.get_ticks_msec() > deadline:
 			break
 		await get_tree().process_frame
-	if peer.get_connection_status() == MultiplayerPeer.CONNECTION_CONNECTED:
-		made["message"] = "Connected"
-		return made
 	peer.close()
 	if target.multiplayer_peer == peer:
 		target.multiplayer_peer = null
-	var failed := _Result.failure(
-		"Could not connect to the room at %s:%d." % [room.get("ip", ""), int(room.get("port", 0))],
-		0,
-		_Result.CONNECT
-	)
+	var why := "Could not connect to the room at %s:%d." % [room.get("ip", ""), int(room.get("port", 0))]
+	if ticket != "" and reached:
+		why = "The room's server did not admit the join ticket (refused, or no answer in time)."
+	var failed := _Result.failure(why, 0, _Result.CONNECT)
 	failed["peer"] = null
 	return failed
 

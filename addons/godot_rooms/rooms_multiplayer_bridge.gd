@@ -11,6 +11,8 @@ const _Result := preload("rooms_result.gd")
 
 const UDP := "udp"
 const TCP := "tcp"
+## Where present_ticket keeps what it connected, on the multiplayer API.
+const TICKET_META := &"godot_rooms_ticket"
 
 
 static func protocol_of(room: Dictionary, fallback := UDP) -> String:
@@ -69,6 +71,39 @@ static func create_peer(room: Dictionary, fallback := UDP) -> Dictionary:
 		"peer": peer,
 		"protocol": protocol,
 	}
+
+
+## Makes `api` (a SceneMultiplayer) present a join ticket to the room's server when its peer
+## connects: `send_auth(1, ticket.to_utf8_buffer())`, then `complete_auth(1)`. A server that
+## requires tickets (ROOM_REQUIRE_TICKETS) admits the connection only then, and disconnects it if
+## the ticket does not hold; one that does not require them never authenticates (leave the
+## ticket out: the connection would wait for its answer). Call it before setting the peer. An
+## empty ticket undoes a previous call (and leaves any auth_callback of the game's own alone).
+## False if `api` is not a SceneMultiplayer.
+static func present_ticket(api: MultiplayerAPI, ticket: String) -> bool:
+	var scene := api as SceneMultiplayer
+	if scene == null:
+		return false
+	if scene.has_meta(TICKET_META):
+		var previous: Callable = scene.get_meta(TICKET_META)
+		if scene.peer_authenticating.is_connected(previous):
+			scene.peer_authenticating.disconnect(previous)
+		scene.auth_callback = Callable()
+		scene.remove_meta(TICKET_META)
+	if ticket == "":
+		return true
+	var weak := weakref(scene)
+	var send := func(peer_id: int) -> void:
+		var owner: SceneMultiplayer = weak.get_ref()
+		if owner == null or peer_id != 1:
+			return
+		owner.send_auth(1, ticket.to_utf8_buffer())
+		owner.complete_auth(1)
+	# The server sends nothing back but its completion: there is nothing to read.
+	scene.auth_callback = func(_peer_id: int, _data: PackedByteArray) -> void: pass
+	scene.peer_authenticating.connect(send)
+	scene.set_meta(TICKET_META, send)
+	return true
 
 
 static func _cannot_start(room: Dictionary, protocol: String, error: int) -> String:

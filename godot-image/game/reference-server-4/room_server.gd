@@ -12,6 +12,10 @@ extends Node
 # - logs one JSON object per line to stdout, with the same events as the Godot 3 server.
 # Every option may also come from the environment (GAME_PORT, GAME_PROTOCOL, MAX_PLAYERS,
 # EMPTY_SERVER_TIMEOUT, ROOM_NAME), so ECS container overrides work.
+# With ROOM_REQUIRE_TICKETS=1 the SDK checks each peer's join ticket before it connects (see
+# room_server_sdk.gd): the server logs "peer connected" as a peer starts authenticating, then
+# "player admitted" (seat) and "player joined", or "player refused" (reason) as the SDK
+# disconnects it.
 
 # preload, not the class_name: a project run with --path has no editor-made class cache.
 const RoomServerSdkScript := preload("res://addons/godot_rooms/room_server_sdk.gd")
@@ -48,6 +52,12 @@ func _ready() -> void:
 	add_child(_sdk)
 	_sdk.drain_requested.connect(_on_drain_requested)
 	_sdk.assigned.connect(_on_assigned)
+	_sdk.player_admitted.connect(_on_player_admitted)
+	_sdk.player_refused.connect(_on_player_refused)
+	# Only while tickets are required: peers then authenticate before they connect.
+	var scene_multiplayer := multiplayer as SceneMultiplayer
+	if scene_multiplayer != null:
+		scene_multiplayer.peer_authenticating.connect(_on_peer_authenticating)
 	if _sdk.start(sdk_settings):
 		_sdk.mark_ready(max_players)
 
@@ -80,6 +90,19 @@ func _on_player_joined(id: int) -> void:
 		return
 	_players[id] = true
 	_log("player joined", {"id": id, "players": _players.size()})
+
+
+func _on_peer_authenticating(id: int) -> void:
+	_log("peer connected", {"id": id})
+
+
+func _on_player_admitted(id: int, seat: String) -> void:
+	_log("player admitted", {"id": id, "seat": seat})
+
+
+func _on_player_refused(id: int, reason: String) -> void:
+	# The SDK disconnects it.
+	_log("player refused", {"id": id, "reason": reason, "players": _players.size()})
 
 
 func _on_player_left(id: int) -> void:

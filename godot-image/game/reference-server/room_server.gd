@@ -12,6 +12,10 @@ extends Node
 # EMPTY_SERVER_TIMEOUT, ROOM_NAME, BIND_ADDRESS), so ECS container overrides work.
 # It uses the server SDK (room_sdk.gd): ready once it listens, heartbeats with its player count,
 # and drains when the room is stopped.
+# With ROOM_REQUIRE_TICKETS=1 a peer is a player only once the SDK admitted its join ticket
+# (sent within ROOM_AUTH_SECONDS to /root/RoomsSdk, see room_sdk.gd): it logs "peer connected",
+# then "player admitted" (seat) and "player joined", or "player refused" (reason) as the SDK
+# disconnects it. The SDK runs at /root/RoomsSdk, where clients send their tickets.
 
 var port := 7777
 var protocol := "udp"
@@ -31,8 +35,12 @@ func _ready() -> void:
 	_sdk.max_players = max_players
 	# Nothing to save here: quit soon after the drain signal.
 	_sdk.drain_seconds = 0.5
-	add_child(_sdk)
+	# At a path clients know, for their tickets; the root is busy until this frame ends.
+	_sdk.name = "RoomsSdk"
+	get_tree().root.call_deferred("add_child", _sdk)
 	_sdk.connect("assigned", self, "_on_assigned")
+	_sdk.connect("player_admitted", self, "_on_player_admitted")
+	_sdk.connect("player_refused", self, "_on_player_refused")
 	_log("starting", {"room": room_name, "maxPlayers": max_players, "emptyServerTimeout": empty_timeout})
 	var error := _listen()
 	if error != OK:
@@ -70,6 +78,24 @@ func _process(delta: float) -> void:
 
 
 func _on_player_joined(id: int) -> void:
+	if _tickets_required():
+		# A player once its ticket is admitted (_on_player_admitted), or refused.
+		_log("peer connected", {"id": id})
+		return
+	_admit(id)
+
+
+func _on_player_admitted(id: int, seat: String) -> void:
+	_log("player admitted", {"id": id, "seat": seat})
+	_admit(id)
+
+
+func _on_player_refused(id: int, reason: String) -> void:
+	# The SDK disconnects it.
+	_log("player refused", {"id": id, "reason": reason, "players": _players.size()})
+
+
+func _admit(id: int) -> void:
 	if _players.size() >= max_players:
 		_log("player refused", {"id": id, "reason": "room full", "players": _players.size()})
 		if protocol == "tcp":
@@ -95,6 +121,10 @@ func _on_assigned(room: String) -> void:
 	# The empty-server timeout starts now: it did not count while the server was warm.
 	room_name = room
 	_log("assigned", {"room": room_name})
+
+
+func _tickets_required() -> bool:
+	return OS.get_environment("ROOM_REQUIRE_TICKETS").to_lower() in ["1", "true"]
 
 
 func _read_options() -> void:
