@@ -68,6 +68,7 @@ const environment = roomsEnvironment({
   gameProtocol: config.gameProtocol,
   warmRooms: config.warmRooms,
   warmVersion: config.warmVersion,
+  requireTickets: config.requireTickets,
 });
 const policyArns = pulumi
   .all([

@@ -21,6 +21,7 @@ export const ENV_NAMES = {
   heartbeatTimeoutSeconds: "ROOMS_HEARTBEAT_TIMEOUT_SECONDS",
   gameProtocol: "ROOMS_GAME_PROTOCOL",
   warmRooms: "ROOMS_WARM_ROOMS",
+  requireTickets: "ROOMS_REQUIRE_TICKETS",
   warmVersion: "ROOMS_WARM_VERSION",
   /** The room API's base URL, for the warm pool's servers (they start outside any request). */
   roomsApiUrl: "ROOMS_API_URL",
@@ -38,6 +39,8 @@ export const ROOM_SERVER_ENV = {
   heartbeatSeconds: "ROOM_HEARTBEAT_SECONDS",
   /** "1" on a warm server: it waits unassigned, and its idle timeout starts at assignment. */
   warm: "ROOM_WARM",
+  /** "1": the server admits only players who present a valid join ticket. */
+  requireTickets: "ROOM_REQUIRE_TICKETS",
 } as const;
 
 /** The container environment variable that tells a game server its room name. */

@@ -77,5 +77,6 @@ export function readFleetSettings(env: Env): EcsFleetSettings {
       ENV_NAMES.heartbeatSeconds,
       READINESS_DEFAULTS.heartbeatSeconds,
     ),
+    ...(env[ENV_NAMES.requireTickets] === "true" ? { requireTickets: true } : {}),
   };
 }

@@ -29,6 +29,8 @@ export interface StackConfig {
   readonly heartbeatSeconds: number;
   readonly readyTimeoutSeconds: number;
   readonly heartbeatTimeoutSeconds: number;
+  /** Room servers admit ticket holders only (ROOM_REQUIRE_TICKETS). */
+  readonly requireTickets: boolean;
   /** Warm servers the pool keeps; 0 declares no pool. */
   readonly warmRooms: number;
   readonly warmVersion?: string;
@@ -61,6 +63,7 @@ export const CONFIG_KEYS = [
   "heartbeatTimeoutSeconds",
   "warmRooms",
   "warmVersion",
+  "requireTickets",
 ] as const;
 
 type RawConfig = Partial<Record<(typeof CONFIG_KEYS)[number], string>>;
@@ -236,7 +239,19 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
     godotVersion: godotVersion(raw),
     ...readiness(raw),
     ...warmPool(raw),
+    requireTickets: requireTickets(raw),
   };
+}
+
+/** Tickets are checked by the server SDK: a game without it (`task` readiness) cannot. */
+function requireTickets(raw: RawConfig): boolean {
+  const required = raw.requireTickets === undefined ? false : boolean(raw, "requireTickets");
+  if (required && raw.serverReadiness !== "heartbeat") {
+    throw new Error(
+      'Config "requireTickets" needs serverReadiness: heartbeat: only the server SDK checks tickets, and a game without it (serverReadiness: task) would refuse every player.',
+    );
+  }
+  return required;
 }
 
 /** The warm pool: part of the cap, and only for servers that say ready (the SDK's heartbeats). */

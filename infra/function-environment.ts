@@ -21,6 +21,7 @@ export interface RoomsEnvironmentValues {
   readonly gameProtocol: "udp" | "tcp";
   readonly warmRooms: number;
   readonly warmVersion?: string;
+  readonly requireTickets: boolean;
 }
 
 /** The functions' environment, under the names handlers/settings.ts reads. */
@@ -46,6 +47,7 @@ export function roomsEnvironment(
     [ENV_NAMES.heartbeatTimeoutSeconds]: String(values.heartbeatTimeoutSeconds),
     [ENV_NAMES.gameProtocol]: values.gameProtocol,
     [ENV_NAMES.warmRooms]: String(values.warmRooms),
+    [ENV_NAMES.requireTickets]: String(values.requireTickets),
     ...(values.warmVersion ? { [ENV_NAMES.warmVersion]: values.warmVersion } : {}),
   };
 }

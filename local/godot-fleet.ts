@@ -34,6 +34,8 @@ export interface GodotFleetOptions {
   readonly apiUrl: () => string;
   /** ROOM_HEARTBEAT_SECONDS. */
   readonly heartbeatSeconds: number;
+  /** ROOM_REQUIRE_TICKETS=1: servers admit ticket holders only. */
+  readonly requireTickets?: boolean;
   /** A folder for the servers' drain files (ROOM_DRAIN_FILE). */
   readonly drainDir: string;
   /** After the drain file is written, how long a stopped server has to quit (ECS: stopTimeout). */
@@ -97,6 +99,7 @@ export class GodotFleet implements Fleet {
         [ROOM_SERVER_ENV.heartbeatSeconds]: String(this.options.heartbeatSeconds),
         // A warm server waits unassigned; its SDK holds the idle timeout until it is assigned.
         ...(request.warm ? { [ROOM_SERVER_ENV.warm]: "1" } : {}),
+        ...(this.options.requireTickets ? { [ROOM_SERVER_ENV.requireTickets]: "1" } : {}),
         ROOM_DRAIN_FILE: drainFile,
       },
       stdio: ["ignore", "pipe", "pipe"],

@@ -52,6 +52,8 @@ export interface LocalModeOptions {
   readonly warmRooms?: number;
   /** The game version the warm servers are for: only creates of this version take them. */
   readonly warmVersion?: string;
+  /** Room servers admit only players with a join ticket, as `requireTickets` in a stack. */
+  readonly requireTickets?: boolean;
   readonly log: Logger;
 }
 
@@ -85,6 +87,10 @@ export async function startLocalMode(options: LocalModeOptions) {
   });
   await listen(api, options.port);
   const stoppedRooms = new StoppedRooms();
+  if (options.requireTickets && readiness.serverReadiness !== "heartbeat")
+    throw new Error(
+      "--require-tickets true needs --server-readiness heartbeat: only the server SDK checks tickets.",
+    );
   const drainDir = mkdtempSync(join(tmpdir(), "godot-rooms-drain-"));
   const pidFiles = options.dataDir ? new ServerPidFiles(options.dataDir) : undefined;
   // Created once the room system is: its state changes (a server up, a server gone) reach it.

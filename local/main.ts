@@ -42,6 +42,8 @@ const { values } = parseArgs({
     "stop-timeout": { type: "string", default: "30" },
     "warm-rooms": { type: "string", default: "0" },
     "warm-version": { type: "string" },
+    // As Pulumi.dev.yaml.
+    "require-tickets": { type: "string", default: "false" },
   },
 });
 
@@ -86,6 +88,12 @@ function readiness() {
   } as const;
 }
 
+function trueOrFalse(flag: string): boolean {
+  const value = values[flag as keyof typeof values];
+  if (value !== "true" && value !== "false") throw new Error(`--${flag} must be true or false.`);
+  return value === "true";
+}
+
 function protocol(): "udp" | "tcp" {
   if (values.protocol === "udp" || values.protocol === "tcp") return values.protocol;
   throw new Error("--protocol must be udp (ENet) or tcp (WebSocket).");
@@ -116,6 +124,7 @@ async function main() {
     // At most --max-rooms, and only with heartbeat readiness: startLocalMode says so if not.
     warmRooms: whole("warm-rooms", 0, 1000),
     warmVersion: values["warm-version"],
+    requireTickets: trueOrFalse("require-tickets"),
     log,
   });
   log.info(`godot-rooms local mode listening on ${local.url}`, {

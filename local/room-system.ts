@@ -51,6 +51,8 @@ export interface RoomSystemOptions {
   readonly warmRooms?: number;
   /** The game version of the warm servers: only creates of this version take them. */
   readonly warmVersion?: string;
+  /** Servers admit only players with a join ticket (ROOM_REQUIRE_TICKETS). Default false. */
+  readonly requireTickets?: boolean;
   /** Told once a server's STOPPED change has been applied to the table (its slot is free). */
   readonly onServerStopped?: (stop: ServerStop) => void;
   readonly log: Logger;

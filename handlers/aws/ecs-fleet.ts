@@ -27,6 +27,8 @@ export interface EcsFleetSettings {
   readonly gamePort: number;
   /** ROOM_HEARTBEAT_SECONDS for the servers. */
   readonly heartbeatSeconds: number;
+  /** ROOM_REQUIRE_TICKETS=1 for the servers: they admit ticket holders only. */
+  readonly requireTickets?: boolean;
 }
 
 /** RunTask failure reasons that mean "no capacity now", not "misconfigured". */
@@ -90,6 +92,9 @@ export class EcsRoomTasks implements Omit<Fleet, "listActive"> {
                     ? [{ name: ROOM_SERVER_ENV.apiUrl, value: request.apiUrl }]
                     : []),
                   ...(request.warm ? [{ name: ROOM_SERVER_ENV.warm, value: "1" }] : []),
+                  ...(settings.requireTickets
+                    ? [{ name: ROOM_SERVER_ENV.requireTickets, value: "1" }]
+                    : []),
                 ],
               },
             ],

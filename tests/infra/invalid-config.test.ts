@@ -23,3 +23,12 @@ test("warm rooms need heartbeat readiness, and fit within maxRooms", async () =>
     'Config "warmVersion" must be a game version',
   );
 });
+
+test("tickets need heartbeat readiness: a game without the server SDK could admit no one", async () => {
+  await expect(
+    runProgram("dev", { requireTickets: "true", serverReadiness: "task" }),
+  ).rejects.toThrow('Config "requireTickets" needs serverReadiness: heartbeat');
+  await expect(runProgram("dev", { requireTickets: "yes" })).rejects.toThrow(
+    'Config "requireTickets" must be one of true, false; got "yes".',
+  );
+});

@@ -88,7 +88,7 @@ describe("the prod program, whose network is an awsx VPC", () => {
 
   test("no awsx code enters a Lambda archive", async () => {
     const functions = ofType(stack.resources, "aws:lambda/function:Function");
-    expect(functions).toHaveLength(6);
+    expect(functions).toHaveLength(7);
     for (const fn of functions) {
       const code = (await archiveFiles(fn))["__index.js"].text ?? "";
       expect(code.length).toBeGreaterThan(0);

@@ -135,10 +135,11 @@ test("routes: each a Lambda proxy integration (payload 2.0), invokable only from
   expect(routes).toEqual([
     ["GET /get_servers", `integrations/${P}-api-get_servers-id`],
     ["POST /create_server", `integrations/${P}-api-create_server-id`],
+    ["POST /join_room", `integrations/${P}-api-join_room-id`],
     ["POST /room_heartbeat", `integrations/${P}-api-heartbeat-id`],
     ["POST /stop_server", `integrations/${P}-api-stop_server-id`],
   ]);
-  for (const kind of ["create_server", "get_servers", "stop_server", "heartbeat"]) {
+  for (const kind of ["create_server", "get_servers", "stop_server", "heartbeat", "join_room"]) {
     const fnName = `${P}-api-${kind.replace("_", "-")}`;
     expect(
       one(stack.resources, "aws:apigatewayv2/integration:Integration", `${P}-api-${kind}`).inputs,
@@ -182,7 +183,7 @@ test("CORS: browsers may call the routes, and read Retry-After on a 503", () => 
 
 test("every function: nodejs24.x on arm64, its own role, JSON logs to its own log group, dev settings", () => {
   const functions = ofType(stack.resources, "aws:lambda/function:Function");
-  expect(functions).toHaveLength(6);
+  expect(functions).toHaveLength(7);
   for (const fn of functions) {
     expect(fn.inputs).toMatchObject({
       runtime: "nodejs24.x",
@@ -267,6 +268,19 @@ test("IAM: the events function reads ENIs and its rows; get_servers only reads; 
   expect(policyOf(stack, `${P}-api-heartbeat-role`).map((s) => [s.Action, s.Resource])).toEqual([
     [["dynamodb:GetItem", "dynamodb:UpdateItem"], arn("dynamodb", `table/${P}-rooms`)],
     [["logs:CreateLogStream", "logs:PutLogEvents"], arn("logs", `log-group:${P}-api-heartbeat:*`)],
+  ]);
+  // A join reads the room and takes a seat (one UpdateItem); quick play reads the listing's
+  // indexes. No Put, no Delete, no ECS, no EC2.
+  expect(policyOf(stack, `${P}-api-join-room-role`).map((s) => [s.Action, s.Resource])).toEqual([
+    [["dynamodb:GetItem", "dynamodb:UpdateItem"], arn("dynamodb", `table/${P}-rooms`)],
+    [
+      ["dynamodb:Query"],
+      [
+        arn("dynamodb", `table/${P}-rooms/index/running`),
+        arn("dynamodb", `table/${P}-rooms/index/running-by-version`),
+      ],
+    ],
+    [["logs:CreateLogStream", "logs:PutLogEvents"], arn("logs", `log-group:${P}-api-join-room:*`)],
   ]);
   expect(policyOf(stack, `${P}-tasks-reconciler-role`).map((s) => s.Action)).toEqual([
     ["dynamodb:GetItem", "dynamodb:Scan", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],

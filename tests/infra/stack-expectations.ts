@@ -30,7 +30,7 @@ export const arn = (service: string, resource: string) =>
 /** Statements every stack must show, whatever its settings. */
 export function expectLeastPrivilege(stack: Stack) {
   const policies = ofType(stack.resources, "aws:iam/rolePolicy:RolePolicy");
-  expect(policies).toHaveLength(7); // six functions and the task execution role
+  expect(policies).toHaveLength(8); // seven functions and the task execution role
   expect(ofType(stack.resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")).toEqual([]);
   const allowedStar = new Set([
     "ec2:DescribeNetworkInterfaces",

@@ -74,7 +74,7 @@ test("the security group and every function's RunTask subnets take their ids fro
   expect(new Set(vpc.publicSubnetIds).size).toBe(2);
   expect(one(stack.resources, "aws:ec2/securityGroup:SecurityGroup").inputs.vpcId).toBe(vpc.vpcId);
   const functions = ofType(stack.resources, "aws:lambda/function:Function");
-  expect(functions).toHaveLength(6);
+  expect(functions).toHaveLength(7);
   for (const fn of functions) {
     expect(fn.inputs.environment.variables[ENV_NAMES.subnetIds]).toBe(
       vpc.publicSubnetIds.join(","),

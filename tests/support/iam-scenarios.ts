@@ -81,6 +81,13 @@ export async function recordEveryFunction(resources: RecordedResource[], workDir
       taskEvent({ taskArn, roomId, roomName: ROOM, lastStatus: "RUNNING", version: 3 }),
     );
     await heartbeatPaths(route("POST /room_heartbeat"), secret);
+    // A seat in the ready room, then quick play over both listing indexes.
+    const joinRoute = route("POST /join_room");
+    for (const query of ["server=iam%20room", "", "version=1.0"]) {
+      const answer = await joinRoute.invoke(httpEvent("POST", "/join_room", { query }));
+      if (query.startsWith("server") && answer.result.statusCode !== 200)
+        throw new Error(`join failed: ${answer.result.body}`);
+    }
     const get = route("GET /get_servers");
     for (const query of ["server=iam%20room", "page=0", "page=0&version=1.0"])
       await get.invoke(httpEvent("GET", "/get_servers", { query }));
@@ -109,6 +116,7 @@ const KNOWN_ROUTES = [
   "GET /get_servers",
   "POST /stop_server",
   "POST /room_heartbeat",
+  "POST /join_room",
 ];
 
 /** The server's first heartbeat (secret → room key), a steady one, and a wrong secret. */

@@ -10,7 +10,6 @@ import {
 } from "../../../handlers/lambdas";
 import { type ArchiveHost, startArchiveHost } from "../../support/archive-host";
 import {
-  FUNCTIONS,
   type FunctionRole,
   type LambdaWorld,
   PUBLIC_IP,
