@@ -66,6 +66,18 @@ func create_room(name := "", version := "") -> Dictionary:
 	return await _call(HTTPClient.METHOD_POST, "/create_server", query, JSON.stringify(body))
 
 
+## A seat and its join ticket: `data` is {name, ip, port, ticket, expiresAt}; pass it to
+## connect_to_room, which presents the ticket. Without a name, quick play: a seat in the fullest
+## room of `version` that has one (409 when none has: create one, then join it).
+func join_room(name := "", version := "") -> Dictionary:
+	var query := {}
+	if name != "":
+		query["server"] = name
+	elif version != "":
+		query["version"] = version
+	return await _call(HTTPClient.METHOD_POST, "/join_room", query)
+
+
 func get_room(name: String) -> Dictionary:
 	if name == "":
 		return _Result.failure("Give the name of a room.", 0, _Result.INVALID)

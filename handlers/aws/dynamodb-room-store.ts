@@ -11,12 +11,11 @@ import { invalidRequest } from "../rooms/errors";
 import type { RoomRecord } from "../rooms/room";
 import { conditionally, DynamoDbRoomWrites } from "./dynamodb-room-writes";
 import { CURSOR_INVALID, decodeCursor, encodeCursor } from "./room-cursor";
+import { runningQuery } from "./running-query";
 import { awsRequest } from "./transient-errors";
-import { CAPACITY_KEY, fromItem, runningKeys } from "./room-items";
+import { CAPACITY_KEY, fromItem } from "./room-items";
 
 export { conditionally } from "./dynamodb-room-writes";
-
-const [RUNNING_INDEX, RUNNING_BY_VERSION_INDEX] = ROOMS_TABLE_SCHEMA.indexes;
 
 /**
  * The whole room store over DynamoDB: the writes, plus listing RUNNING rooms (get_servers) and
@@ -34,17 +33,11 @@ export class DynamoDbRoomStore extends DynamoDbRoomWrites implements RoomStore {
     cursor?: string;
     version?: string;
   }): Promise<RoomPage> {
-    const index = query.version ? RUNNING_BY_VERSION_INDEX : RUNNING_INDEX;
-    const keyValue = query.version ?? runningKeys(undefined).runningKey;
+    const { index, keyValue, input } = runningQuery(this.tableName, query.version, query.limit);
     const result = await awsRequest(
       this.db.send(
         new QueryCommand({
-          TableName: this.tableName,
-          IndexName: index.name,
-          KeyConditionExpression: "#key = :key",
-          ExpressionAttributeNames: { "#key": index.hashKey },
-          ExpressionAttributeValues: { ":key": keyValue },
-          Limit: query.limit,
+          ...input,
           ...(query.cursor
             ? { ExclusiveStartKey: this.startKey(query.cursor, index.hashKey, keyValue) }
             : {}),

@@ -4,16 +4,15 @@ import {
   QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { ROOMS_TABLE_SCHEMA } from "../../common/rooms-table-schema";
 import type { Seat, SeatStore } from "../ports";
 import { conditionally } from "./dynamodb-room-writes";
-import { fromItem, roomKey, runningKeys } from "./room-items";
+import { fromItem, roomKey } from "./room-items";
+import { runningQuery } from "./running-query";
 import { awsRequest } from "./transient-errors";
 
 /** A seat's attribute: one per seat of the room, `seat_<slot>` = {id, e} (e: epoch seconds). */
 const SEAT_ATTRIBUTE = /^seat_(\d+)$/;
 const seatAttribute = (slot: number) => `seat_${slot}`;
-const [RUNNING_INDEX, RUNNING_BY_VERSION_INDEX] = ROOMS_TABLE_SCHEMA.indexes;
 /** A seat in use never expires (year 2286): only its release frees it. */
 export const SEAT_IN_USE = 9_999_999_999;
 
@@ -53,19 +52,8 @@ export class DynamoDbSeats implements SeatStore {
 
   /** One page of the listing's index, without cursors: quick play looks at the first rooms. */
   async running(version: string | undefined, limit: number) {
-    const index = version ? RUNNING_BY_VERSION_INDEX : RUNNING_INDEX;
-    const result = await awsRequest(
-      this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: index.name,
-          KeyConditionExpression: "#key = :key",
-          ExpressionAttributeNames: { "#key": index.hashKey },
-          ExpressionAttributeValues: { ":key": version ?? runningKeys(undefined).runningKey },
-          Limit: limit,
-        }),
-      ),
-    );
+    const { input } = runningQuery(this.tableName, version, limit);
+    const result = await awsRequest(this.db.send(new QueryCommand(input)));
     return (result.Items ?? []).map(fromItem);
   }
 

@@ -41,7 +41,16 @@ describe.each(LAMBDA_TARGETS)("room heartbeats on %s", (_name, start) => {
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({
       success: true,
-      data: { drain: false, heartbeatSeconds: 30, roomKey: expect.stringMatching(/^[\w-]{43}$/) },
+      data: {
+        drain: false,
+        heartbeatSeconds: 30,
+        roomKey: expect.stringMatching(/^[\w-]{43}$/),
+        // With the key: the server's ticket key and the id its tickets name.
+        ticketKey: expect.stringMatching(/^[\w-]{43}$/),
+        roomId: expect.stringMatching(/^[0-9a-f]{24}$/),
+        assigned: true,
+        room: "Ready",
+      },
     });
     expect(await get("Ready")).toMatchObject({
       status: "RUNNING",
@@ -55,7 +64,7 @@ describe.each(LAMBDA_TARGETS)("room heartbeats on %s", (_name, start) => {
     expect(steady.body).toEqual({
       success: true,
       message: "ok",
-      data: { drain: false, heartbeatSeconds: 30 },
+      data: { drain: false, heartbeatSeconds: 30, assigned: true, room: "Ready" },
     });
     expect(await get("Ready")).toMatchObject({ players: 3 });
     // Once the key is used, the one-time secret is spent.

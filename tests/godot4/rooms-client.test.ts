@@ -106,6 +106,27 @@ test("create, wait until running (room_ready emitted), list, stop: the envelope 
   if (after.status === 200) expect(after.data.status).not.toBe("RUNNING");
 });
 
+test("join_room: a seat and a ticket by name, quick play, and a readable 409 when no room has a seat", () => {
+  expect(step("join")).toMatchObject({
+    success: true,
+    status: 200,
+    message: "Alpha",
+    data: {
+      name: "Alpha",
+      ip: "127.0.0.1",
+      port: expect.any(Number),
+      ticket: expect.stringMatching(/^[\w-]+\.[\w-]+$/),
+      expiresAt: expect.any(String),
+    },
+  });
+  expect(step("quick play")).toMatchObject({ success: true, data: { name: "Alpha" } });
+  expect(step("quick play other version")).toMatchObject({
+    success: false,
+    status: 409,
+    message: "No room has a free seat right now. Create one with /create_server, then join it.",
+  });
+});
+
 test("every error path reaches the caller as a readable result", () => {
   expect(step("create same name")).toMatchObject({
     success: false,

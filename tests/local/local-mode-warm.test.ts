@@ -358,8 +358,6 @@ test("the cap holds with warm servers: --max-rooms 3 --warm-rooms 2, creates bey
     expect((await listed()).length).toBe(3);
     expect(most).toBeLessThanOrEqual(3);
     expect(local.lines.filter((l) => l.message === "request failed")).toEqual([]);
-    const atCap = local.lines.filter((l) => l.message === "warm pool filled" && l.atCap === true);
-    expect(atCap.length).toBeGreaterThan(0);
   } finally {
     clearInterval(sampler);
   }

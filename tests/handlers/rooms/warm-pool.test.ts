@@ -9,7 +9,7 @@ import { roomHeartbeat } from "../../../handlers/rooms/room-heartbeat";
 import { stopRoom } from "../../../handlers/rooms/stop-room";
 import { startRoomsTable, type TestTable } from "../../support/dynalite-table";
 import { roomDeps, type TestDeps } from "../../support/room-deps";
-import { taskEvent } from "../../support/task-events";
+import { markRunning, taskEvent } from "../../support/task-events";
 
 /** The warm pool's use cases over dynalite: fill, readiness, assignment, and what follows. */
 let table: TestTable;
@@ -38,17 +38,7 @@ function later(deps: TestDeps, seconds: number) {
 async function makeReady(deps: TestDeps, names = warmNames(deps)) {
   const keys: Record<string, string> = {};
   for (const name of names) {
-    const started = deps.fleet.started.find((s) => s.name === name)!;
-    await applyTaskStateChange(
-      taskEvent({
-        taskArn: started.serverId,
-        roomId: started.roomId,
-        roomName: name,
-        lastStatus: "RUNNING",
-        version: 3,
-      }),
-      deps,
-    );
+    const started = await markRunning(deps, name);
     const answer = await heartbeat(deps, name, started.secret);
     expect(answer).toMatchObject({ assigned: false, room: name });
     keys[name] = answer.roomKey!;
