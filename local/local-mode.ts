@@ -54,6 +54,8 @@ export interface LocalModeOptions {
   readonly warmVersion?: string;
   /** Room servers admit only players with a join ticket, as `requireTickets` in a stack. */
   readonly requireTickets?: boolean;
+  /** How long a join ticket and its seat reservation last (the stack's 60 s by default). */
+  readonly ticketSeconds?: number;
   readonly log: Logger;
 }
 

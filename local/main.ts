@@ -44,6 +44,7 @@ const { values } = parseArgs({
     "warm-version": { type: "string" },
     // As Pulumi.dev.yaml.
     "require-tickets": { type: "string", default: "false" },
+    "ticket-seconds": { type: "string", default: "60" },
   },
 });
 
@@ -125,6 +126,7 @@ async function main() {
     warmRooms: whole("warm-rooms", 0, 1000),
     warmVersion: values["warm-version"],
     requireTickets: trueOrFalse("require-tickets"),
+    ticketSeconds: whole("ticket-seconds", 1, 3600),
     log,
   });
   log.info(`godot-rooms local mode listening on ${local.url}`, {

@@ -53,6 +53,8 @@ export interface RoomSystemOptions {
   readonly warmVersion?: string;
   /** Servers admit only players with a join ticket (ROOM_REQUIRE_TICKETS). Default false. */
   readonly requireTickets?: boolean;
+  /** How long a join ticket and its seat reservation last. Default 60. */
+  readonly ticketSeconds?: number;
   /** Told once a server's STOPPED change has been applied to the table (its slot is free). */
   readonly onServerStopped?: (stop: ServerStop) => void;
   readonly log: Logger;
@@ -163,6 +165,7 @@ export async function startRoomSystem(options: RoomSystemOptions) {
       ...(options.warmVersion ? { warmVersion: options.warmVersion } : {}),
       // Warm servers start outside any request: they heartbeat to local mode's own URL.
       roomsApiUrl: options.apiUrl(),
+      ...(options.ticketSeconds ? { ticketSeconds: options.ticketSeconds } : {}),
     },
     log: options.log,
     now: () => new Date(),
