@@ -69,6 +69,7 @@ const environment = roomsEnvironment({
   warmRooms: config.warmRooms,
   warmVersion: config.warmVersion,
   requireTickets: config.requireTickets,
+  createsPerClientPerMinute: config.createsPerClientPerMinute,
 });
 const policyArns = pulumi
   .all([

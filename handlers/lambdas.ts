@@ -12,6 +12,7 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DynamoDbRoomStore } from "./aws/dynamodb-room-store";
 import { DynamoDbRoomUpdater } from "./aws/dynamodb-room-updater";
 import { DynamoDbRoomWrites } from "./aws/dynamodb-room-writes";
+import { DynamoDbClientLimits } from "./aws/dynamodb-client-limits";
 import { DynamoDbSeats } from "./aws/dynamodb-seats";
 import { DynamoDbWarmPool } from "./aws/dynamodb-warm-pool";
 import { EcsFleet, EcsRoomTasks } from "./aws/ecs-fleet";
@@ -100,6 +101,7 @@ function roomWritesOnly(db: DynamoDBDocumentClient, functionName: string): RoomS
     scanAll: refuse,
     slotCount: refuse,
     repairSlotCount: refuse,
+    extendExpiry: refuse,
   });
 }
 
@@ -122,7 +124,8 @@ function deps(
 export function createServerFactory(): Handler {
   const db = documentClient();
   const pool = new DynamoDbWarmPool(db, readTableName(process.env));
-  const roomDeps = { ...deps(ecsTasks("create_server"), "create_server", db), pool };
+  const clients = new DynamoDbClientLimits(db, readTableName(process.env));
+  const roomDeps = { ...deps(ecsTasks("create_server"), "create_server", db), pool, clients };
   return (event, context) => handleRoute(createServerRoute, event, forRequest(roomDeps, context));
 }
 

@@ -39,14 +39,14 @@ export interface RoomWrites {
   get(name: string): Promise<RoomRecord | undefined>;
   /** Marks a room STOPPING; false when the reservation is gone. */
   markStopping(name: string, roomId: string, updatedAt: string): Promise<boolean>;
-  /** Pushes back the TTL of a room that is still this reservation's. */
-  extendExpiry(name: string, roomId: string, expiresAt: number): Promise<boolean>;
   /** Deletes the room if the row is still this reservation's. True when this call deleted it. */
   remove(name: string, roomId: string): Promise<boolean>;
 }
 
 /** The writes, plus the reads over many rows: listing, and the reconciler's view. */
 export interface RoomStore extends RoomWrites {
+  /** Pushes back the TTL of a room that is still this reservation's (the reconciler). */
+  extendExpiry(name: string, roomId: string, expiresAt: number): Promise<boolean>;
   /** One page of RUNNING rooms in name order, optionally of one game version. */
   listRunning(query: { limit: number; cursor?: string; version?: string }): Promise<RoomPage>;
   /** Every room, for the reconciler only. */
@@ -151,6 +151,8 @@ export interface RoomSettings {
   readonly roomsApiUrl?: string;
   /** How long a join ticket (and its seat reservation) lasts. Default 60. */
   readonly ticketSeconds?: number;
+  /** Creates one client (source address) may make per minute; 0 or absent: no limit. */
+  readonly createsPerClientPerMinute?: number;
 }
 
 /**
@@ -196,12 +198,23 @@ export interface SeatStore {
   release(name: string, seatId: string): Promise<boolean>;
 }
 
+/** Per-client counters (a client is its source address, hashed), for create_server. */
+export interface ClientLimits {
+  /**
+   * Counts one create in the client's bucket of this minute (epoch minutes), if it holds fewer
+   * than `limit`. False when the bucket is full.
+   */
+  countCreate(clientKey: string, minute: number, limit: number): Promise<boolean>;
+}
+
 export interface RoomDeps {
   readonly store: RoomStore;
   /** Only create_server and the pool filler (and local mode) have it. */
   readonly pool?: WarmPool;
   /** Only join_room (and local mode) has it. */
   readonly seats?: SeatStore;
+  /** Only create_server (and local mode) has it. */
+  readonly clients?: ClientLimits;
   readonly fleet: Fleet;
   readonly settings: RoomSettings;
   readonly log: Logger;

@@ -18,9 +18,11 @@ function positiveInteger(env: Env, name: string): number {
   return value;
 }
 
-/** The limits of the room core, from the environment the stack gave the function. */
+/**
+ * The limits of the room core, from the environment the stack gave the function. A stack from
+ * before a setting existed gets its default.
+ */
 export function readRoomSettings(env: Env): RoomSettings {
-  // A stack from before a readiness setting existed gets its default.
   const { heartbeatSeconds: defaultPeriod, readyTimeoutSeconds } = READINESS_DEFAULTS;
   const heartbeatSeconds = optionalWhole(env, ENV_NAMES.heartbeatSeconds, defaultPeriod);
   return {
@@ -41,6 +43,7 @@ export function readRoomSettings(env: Env): RoomSettings {
       ? { gameProtocol: env[ENV_NAMES.gameProtocol] as "tcp" | "udp" }
       : {}),
     warmRooms: optionalWhole(env, ENV_NAMES.warmRooms, 0),
+    createsPerClientPerMinute: optionalWhole(env, ENV_NAMES.createsPerClientPerMinute, 0),
     ...(env[ENV_NAMES.warmVersion] ? { warmVersion: env[ENV_NAMES.warmVersion] } : {}),
     ...(env[ENV_NAMES.roomsApiUrl] ? { roomsApiUrl: env[ENV_NAMES.roomsApiUrl] } : {}),
   };

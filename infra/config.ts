@@ -29,6 +29,8 @@ export interface StackConfig {
   readonly heartbeatSeconds: number;
   readonly readyTimeoutSeconds: number;
   readonly heartbeatTimeoutSeconds: number;
+  /** Creates one client may make per minute; 0: no limit. */
+  readonly createsPerClientPerMinute: number;
   /** Room servers admit ticket holders only (ROOM_REQUIRE_TICKETS). */
   readonly requireTickets: boolean;
   /** Warm servers the pool keeps; 0 declares no pool. */
@@ -64,6 +66,7 @@ export const CONFIG_KEYS = [
   "warmRooms",
   "warmVersion",
   "requireTickets",
+  "createsPerClientPerMinute",
 ] as const;
 
 type RawConfig = Partial<Record<(typeof CONFIG_KEYS)[number], string>>;
@@ -240,6 +243,10 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
     ...readiness(raw),
     ...warmPool(raw),
     requireTickets: requireTickets(raw),
+    createsPerClientPerMinute:
+      raw.createsPerClientPerMinute === undefined
+        ? 0
+        : integer(raw, "createsPerClientPerMinute", 0, 1000),
   };
 }
 

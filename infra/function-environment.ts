@@ -22,6 +22,7 @@ export interface RoomsEnvironmentValues {
   readonly warmRooms: number;
   readonly warmVersion?: string;
   readonly requireTickets: boolean;
+  readonly createsPerClientPerMinute: number;
 }
 
 /** The functions' environment, under the names handlers/settings.ts reads. */
@@ -48,6 +49,7 @@ export function roomsEnvironment(
     [ENV_NAMES.gameProtocol]: values.gameProtocol,
     [ENV_NAMES.warmRooms]: String(values.warmRooms),
     [ENV_NAMES.requireTickets]: String(values.requireTickets),
+    [ENV_NAMES.createsPerClientPerMinute]: String(values.createsPerClientPerMinute),
     ...(values.warmVersion ? { [ENV_NAMES.warmVersion]: values.warmVersion } : {}),
   };
 }

@@ -56,6 +56,8 @@ export interface LocalModeOptions {
   readonly requireTickets?: boolean;
   /** How long a join ticket and its seat reservation last (the stack's 60 s by default). */
   readonly ticketSeconds?: number;
+  /** Creates one client address may make per minute; 0 (default): no limit. */
+  readonly createsPerClientPerMinute?: number;
   readonly log: Logger;
 }
 

@@ -45,6 +45,7 @@ const { values } = parseArgs({
     // As Pulumi.dev.yaml.
     "require-tickets": { type: "string", default: "false" },
     "ticket-seconds": { type: "string", default: "60" },
+    "creates-per-minute": { type: "string", default: "0" },
   },
 });
 
@@ -127,6 +128,7 @@ async function main() {
     warmVersion: values["warm-version"],
     requireTickets: trueOrFalse("require-tickets"),
     ticketSeconds: whole("ticket-seconds", 1, 3600),
+    createsPerClientPerMinute: whole("creates-per-minute", 0, 1000),
     log,
   });
   log.info(`godot-rooms local mode listening on ${local.url}`, {

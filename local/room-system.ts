@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { createTableRequest } from "../common/rooms-table-schema";
 import { DynamoDbRoomStore } from "../handlers/aws/dynamodb-room-store";
 import { DynamoDbRoomUpdater } from "../handlers/aws/dynamodb-room-updater";
+import { DynamoDbClientLimits } from "../handlers/aws/dynamodb-client-limits";
 import { DynamoDbSeats } from "../handlers/aws/dynamodb-seats";
 import { DynamoDbWarmPool } from "../handlers/aws/dynamodb-warm-pool";
 import type { Logger, RoomDeps } from "../handlers/ports";
@@ -55,6 +56,8 @@ export interface RoomSystemOptions {
   readonly requireTickets?: boolean;
   /** How long a join ticket and its seat reservation last. Default 60. */
   readonly ticketSeconds?: number;
+  /** Creates one client address may make per minute; 0: no limit (the default). */
+  readonly createsPerClientPerMinute?: number;
   /** Told once a server's STOPPED change has been applied to the table (its slot is free). */
   readonly onServerStopped?: (stop: ServerStop) => void;
   readonly log: Logger;
@@ -152,6 +155,7 @@ export async function startRoomSystem(options: RoomSystemOptions) {
     updater: new DynamoDbRoomUpdater(documents, TABLE),
     pool: new DynamoDbWarmPool(documents, TABLE),
     seats: new DynamoDbSeats(documents, TABLE),
+    clients: new DynamoDbClientLimits(documents, TABLE),
     fleet,
     settings: {
       maxRooms: options.maxRooms,
@@ -166,6 +170,7 @@ export async function startRoomSystem(options: RoomSystemOptions) {
       // Warm servers start outside any request: they heartbeat to local mode's own URL.
       roomsApiUrl: options.apiUrl(),
       ...(options.ticketSeconds ? { ticketSeconds: options.ticketSeconds } : {}),
+      createsPerClientPerMinute: options.createsPerClientPerMinute ?? 0,
     },
     log: options.log,
     now: () => new Date(),

@@ -13,7 +13,7 @@ import { conditionally, DynamoDbRoomWrites } from "./dynamodb-room-writes";
 import { CURSOR_INVALID, decodeCursor, encodeCursor } from "./room-cursor";
 import { runningQuery } from "./running-query";
 import { awsRequest } from "./transient-errors";
-import { CAPACITY_KEY, fromItem } from "./room-items";
+import { CAPACITY_KEY, fromItem, roomKey } from "./room-items";
 
 export { conditionally } from "./dynamodb-room-writes";
 
@@ -26,6 +26,20 @@ export class DynamoDbRoomStore extends DynamoDbRoomWrites implements RoomStore {
   // `super.call(this)`, which drops the arguments (docs/room-core.md).
   constructor(db: DynamoDBDocumentClient, tableName: string) {
     super(db, tableName);
+  }
+
+  extendExpiry(name: string, roomId: string, expiresAt: number): Promise<boolean> {
+    return conditionally(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: roomKey(name),
+          UpdateExpression: "SET expiresAt = :expiresAt",
+          ConditionExpression: "roomId = :rid",
+          ExpressionAttributeValues: { ":rid": roomId, ":expiresAt": expiresAt },
+        }),
+      ),
+    );
   }
 
   async listRunning(query: {

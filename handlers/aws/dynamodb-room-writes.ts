@@ -11,8 +11,8 @@ import type { RoomRecord } from "../rooms/room";
 import { awsRequest, toCoreError } from "./transient-errors";
 import { CAPACITY_KEY, fromItem, roomKey, toItem } from "./room-items";
 
+/** By name, not class: what matters is the error's shape, whichever SDK copy made it. */
 function isConditionFailure(error: unknown): boolean {
-  // By name, not class: what matters is the error's shape, whichever SDK copy made it.
   return (
     typeof error === "object" &&
     error !== null &&
@@ -124,20 +124,6 @@ export class DynamoDbRoomWrites implements RoomWrites {
             ":stopping": "STOPPING",
             ":updatedAt": updatedAt,
           },
-        }),
-      ),
-    );
-  }
-
-  extendExpiry(name: string, roomId: string, expiresAt: number): Promise<boolean> {
-    return conditionally(
-      this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: roomKey(name),
-          UpdateExpression: "SET expiresAt = :expiresAt",
-          ConditionExpression: "roomId = :rid",
-          ExpressionAttributeValues: { ":rid": roomId, ":expiresAt": expiresAt },
         }),
       ),
     );

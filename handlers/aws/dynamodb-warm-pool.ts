@@ -39,6 +39,7 @@ export class DynamoDbWarmPool implements WarmPool {
     return (result.Items ?? []).map(fromItem);
   }
 
+  /** Only if still this server, still in its pool (ready and RUNNING), and not claimed. */
   claim(warm: RoomRecord, name: string, updatedAt: string): Promise<boolean> {
     return conditionally(
       this.db.send(
@@ -46,7 +47,6 @@ export class DynamoDbWarmPool implements WarmPool {
           TableName: this.tableName,
           Key: roomKey(warm.name),
           UpdateExpression: "SET aliasOf = :name, updatedAt = :at REMOVE runningKey",
-          // Still this server, still in its pool (ready and RUNNING), and not claimed.
           ConditionExpression:
             "roomId = :rid AND runningKey = :key AND #status = :running AND attribute_not_exists(aliasOf)",
           ExpressionAttributeNames: { "#status": "status" },

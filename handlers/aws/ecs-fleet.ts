@@ -56,6 +56,12 @@ export class EcsRoomTasks implements Omit<Fleet, "listActive"> {
     protected readonly resolver?: AddressResolver,
   ) {}
 
+  /**
+   * RunTask for one room. The room id is the `clientToken`: one reservation, one task, so an SDK
+   * retry cannot start a second one. ROOM_SECRET is repeated in every task state change event
+   * and in DescribeTasks: it is a one-time bootstrap, exchanged for the room key by the first
+   * heartbeat.
+   */
   async start(request: ServerStart): Promise<string> {
     const { settings } = this;
     const result = await awsRequest(
@@ -73,14 +79,11 @@ export class EcsRoomTasks implements Omit<Fleet, "listActive"> {
             },
           },
           startedBy: `${STARTED_BY_PREFIX}${request.roomId}`,
-          // One reservation, one task: an SDK retry of this RunTask cannot start a second one.
           clientToken: request.roomId,
           overrides: {
             containerOverrides: [
               {
                 name: settings.containerName,
-                // ROOM_SECRET is repeated in every task state change event and in DescribeTasks:
-                // it is a one-time bootstrap, exchanged for the room key by the first heartbeat.
                 environment: [
                   { name: ROOM_NAME_ENV, value: request.name },
                   { name: ROOM_SERVER_ENV.secret, value: request.secret },

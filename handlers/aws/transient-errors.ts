@@ -5,6 +5,10 @@ import { unavailable } from "../rooms/errors";
  * service-side 5xx, or the network. Such requests get 503 and may be retried; anything else is
  * ours to fix and stays a 500. It reads only the shape the SDK v3 gives its errors (`name`,
  * `$metadata.httpStatusCode`, `$retryable`) and Node's network error codes, so it needs no import.
+ * The SDK wraps what it cannot treat as an Error ("AWS SDK error wrapper for Error: connect
+ * ECONNREFUSED ..."), keeping only the message: a network code in a message counts too.
+ * (Why-comments of create_server's code sit above its functions, not in them: Pulumi's
+ * serializer keeps a function's body as text, comments included, in every archive using it.)
  */
 const THROTTLING =
   /Throttl|TooManyRequests|RequestLimitExceeded|ProvisionedThroughputExceeded|LimitExceeded/;
@@ -26,8 +30,6 @@ export function isTransientAwsError(error: unknown): boolean {
     THROTTLING.test(name) ||
     NETWORK_NAMES.includes(name) ||
     (typeof e.code === "string" && NETWORK_CODES.includes(e.code)) ||
-    // The SDK wraps what it cannot treat as an Error ("AWS SDK error wrapper for Error: connect
-    // ECONNREFUSED ..."), keeping only the message.
     (e.$metadata !== undefined &&
       typeof e.message === "string" &&
       NETWORK_CODES.some((code) => (e.message as string).includes(code))) ||

@@ -16,6 +16,8 @@ export interface HttpRequest {
    * program would make each function depend on the API that depends on it.)
    */
   readonly apiUrl?: string;
+  /** The client's address as API Gateway saw it (`requestContext.http.sourceIp`). */
+  readonly sourceIp?: string;
 }
 
 export const MAX_BODY_BYTES = 8 * 1024;
@@ -34,6 +36,8 @@ export function readHttpRequest(event: Partial<APIGatewayProxyEventV2>): HttpReq
         : "";
   const bearerToken = bearerTokenOf(event.headers);
   const apiUrl = apiUrlOf(event.requestContext);
+  const sourceIp =
+    typeof http?.sourceIp === "string" && http.sourceIp.length <= 64 ? http.sourceIp : undefined;
   return {
     method,
     path,
@@ -41,6 +45,7 @@ export function readHttpRequest(event: Partial<APIGatewayProxyEventV2>): HttpReq
     body: readBody(event),
     ...(bearerToken ? { bearerToken } : {}),
     ...(apiUrl ? { apiUrl } : {}),
+    ...(sourceIp ? { sourceIp } : {}),
   };
 }
 

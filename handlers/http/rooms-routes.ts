@@ -25,6 +25,7 @@ export const createServerRoute: RoomsRoute = {
         name: parameter(request, "server"),
         version: parameter(request, "version"),
         ...(request.apiUrl ? { apiUrl: request.apiUrl } : {}),
+        ...(request.sourceIp ? { client: request.sourceIp } : {}),
       },
       deps,
     );

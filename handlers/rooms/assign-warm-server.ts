@@ -10,7 +10,9 @@ const WARM_CANDIDATES = 100;
  * address. Each candidate is claimed by one conditional write, so parallel creates never share a
  * server; a create that loses a claim tries the next candidate (from a random start, so parallel
  * creates spread over the pool), and only when every one is taken does it start a task.
- * The warm server's capacity slot becomes the room's: the cap holds whatever the mix.
+ * The warm server's capacity slot becomes the room's: the cap holds whatever the mix. If the
+ * reservation vanished under us (only the reconciler removes one this young), the claimed server
+ * has no room: the reconciler removes its placeholder, then stops it.
  */
 export async function assignWarmServer(
   room: RoomRecord,
@@ -37,8 +39,6 @@ export async function assignWarmServer(
       deps.log.info("room assigned a warm server", { room: room.name, server: warm.name });
       return assigned;
     }
-    // The reservation vanished under us (only the reconciler removes one this young). The
-    // claimed server has no room now: the reconciler removes its placeholder, then stops it.
     deps.log.warn("room gone before it took its warm server", { room: room.name });
     return undefined;
   }

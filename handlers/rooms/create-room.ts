@@ -5,6 +5,7 @@ import {
   hasCode,
   roomNameTaken,
   serverStartFailed,
+  tooManyCreates,
 } from "./errors";
 import {
   hashOwnerToken,
@@ -22,6 +23,8 @@ export interface CreateRoomInput {
   readonly version?: unknown;
   /** The room API's base URL as this request reached it: the servers' ROOMS_API_URL. */
   readonly apiUrl?: string;
+  /** The client's source address, for the per-client create limit. */
+  readonly client?: string;
 }
 
 export interface CreatedRoom {
@@ -42,6 +45,7 @@ export async function createRoom(input: CreateRoomInput, deps: RoomDeps): Promis
   const ownerToken = newOwnerToken();
   const given =
     input.name === undefined || input.name === "" ? undefined : validateRoomName(input.name);
+  await countClientCreate(input.client, deps);
   const secret = newRoomSecret();
   const record = await reserveName(given, version, hashOwnerToken(ownerToken), deps, secret);
   const warm = await assignWarmServer(record, deps);
@@ -55,6 +59,22 @@ export async function createRoom(input: CreateRoomInput, deps: RoomDeps): Promis
   deps.log.info("room created", { room: record.name });
   deps.metrics?.count("RoomsCreated");
   return { room: toPublicRoom(record), ownerToken };
+}
+
+/**
+ * One client (its source address, hashed: the table never holds the address) may start at most
+ * `createsPerClientPerMinute` creates a minute; past it, 429 with Retry-After until the next
+ * minute. A create counts once it is valid, whatever becomes of it.
+ */
+async function countClientCreate(client: string | undefined, deps: RoomDeps): Promise<void> {
+  const limit = deps.settings.createsPerClientPerMinute;
+  if (!limit || !client || !deps.clients) return;
+  const seconds = deps.now().getTime() / 1000;
+  const minute = Math.floor(seconds / 60);
+  const key = hashOwnerToken(`client:${client}`).slice(0, 32);
+  if (await deps.clients.countCreate(key, minute, limit)) return;
+  deps.metrics?.count("CreatesRejected", 1, { Reason: "ClientLimit" });
+  throw tooManyCreates(limit, Math.max(1, Math.ceil((minute + 1) * 60 - seconds)));
 }
 
 async function reserveName(
@@ -102,12 +122,12 @@ function newRecord(
   };
 }
 
+/** Only a full counter is "at capacity"; AWS being busy stays its own 503 (Unavailable). */
 async function takeSlot(record: RoomRecord, deps: RoomDeps): Promise<void> {
   try {
     await deps.store.acquireSlot(deps.settings.maxRooms);
   } catch (error) {
     await deps.store.remove(record.name, record.roomId);
-    // Only a full counter is "at capacity"; AWS being busy stays its own 503 (Unavailable).
     if (hasCode(error, "NoFreeSlot")) {
       deps.metrics?.count("CreatesRejected", 1, { Reason: "AtCap" });
       deps.log.warn("create rejected: at capacity", {

@@ -25,6 +25,7 @@ export type ClientErrorCode =
   | "RoomFull"
   | "NoTickets"
   | "NoFreeSeat"
+  | "TooManyCreates"
   | "AtCapacity"
   | "ServerStartFailed"
   | "Unavailable";
@@ -112,6 +113,13 @@ export const roomFull = (name: string) =>
   roomsError("RoomFull", `The room "${name}" is full. Pick another room, or try again later.`, {
     status: 409,
   });
+
+export const tooManyCreates = (limit: number, retryAfterSeconds: number) =>
+  roomsError(
+    "TooManyCreates",
+    `You can create ${limit} rooms a minute. Try again in ${retryAfterSeconds} s.`,
+    { status: 429, headers: { "retry-after": String(retryAfterSeconds) } },
+  );
 
 export const noFreeSeat = () =>
   roomsError(

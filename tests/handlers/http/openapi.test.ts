@@ -4,6 +4,7 @@ import addFormats from "ajv-formats";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { DynamoDbClientLimits } from "../../../handlers/aws/dynamodb-client-limits";
 import { DynamoDbSeats } from "../../../handlers/aws/dynamodb-seats";
 import { handleRoomsApi } from "../../../handlers/http/http-handler";
 import { startRoomsTable, type TestTable } from "../../support/dynalite-table";
@@ -123,6 +124,16 @@ test("join_room's answers conform: a ticket, each 409, 404, 400, 405", async () 
     /is full/,
   );
   expect((await conforms("POST", "/join_room")).message).toMatch(/No room has a free seat/);
+});
+
+test("create_server's 429 (the per-client limit) conforms, with Retry-After", async () => {
+  deps = Object.assign(roomDeps(table, { maxRooms: 5, createsPerClientPerMinute: 1 }), {
+    clients: new DynamoDbClientLimits(table.db, table.tableName),
+  });
+  await conforms("POST", "/create_server", { query: "server=One" });
+  const refused = await conforms("POST", "/create_server", { query: "server=Two" });
+  expect(refused.message).toMatch(/^You can create 1 rooms a minute/);
+  expect(seen.has("POST /create_server 429")).toBe(true);
 });
 
 test("AWS unreachable: every route answers the documented 503 with Retry-After, and logs no error", async () => {
