@@ -100,7 +100,8 @@ async function reserveName(
   }
 }
 
-function newRecord(
+/** A new reservation, PROVISIONING, of the stack's readiness and protocol. */
+export function newRecord(
   name: string,
   version: string | undefined,
   ownerTokenHash: string,

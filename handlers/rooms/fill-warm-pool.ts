@@ -1,13 +1,7 @@
 import type { RoomDeps } from "../ports";
-import { recordServer, startServer } from "./create-room";
+import { newRecord, recordServer, startServer } from "./create-room";
 import { hasCode } from "./errors";
-import {
-  hashOwnerToken,
-  hashRoomSecret,
-  newOwnerToken,
-  newRoomId,
-  newRoomSecret,
-} from "./owner-token";
+import { hashOwnerToken, hashRoomSecret, newOwnerToken, newRoomSecret } from "./owner-token";
 import { type RoomRecord, warmNameOf } from "./room";
 
 export interface PoolReport {
@@ -69,24 +63,19 @@ export async function fillWarmPool(deps: RoomDeps): Promise<PoolReport> {
 
 /** Starts one warm server; false when the cap leaves no slot for it. */
 async function startWarmServer(deps: RoomDeps): Promise<boolean> {
-  const roomId = newRoomId();
   const secret = newRoomSecret();
-  const now = deps.now();
-  const version = deps.settings.warmVersion;
+  // No one holds its owner token: a warm server is stopped only by the service.
+  const reservation = newRecord(
+    "",
+    deps.settings.warmVersion,
+    hashOwnerToken(newOwnerToken()),
+    deps,
+  );
   const record: RoomRecord = {
-    name: warmNameOf(roomId),
-    status: "PROVISIONING",
-    port: deps.settings.gamePort,
-    ...(version ? { version } : {}),
-    createdAt: now.toISOString(),
-    updatedAt: now.toISOString(),
-    roomId,
-    // No one holds this token: a warm server is stopped only by the service.
-    ownerTokenHash: hashOwnerToken(newOwnerToken()),
-    expiresAt: Math.floor(now.getTime() / 1000) + deps.settings.provisioningTtlSeconds,
+    ...reservation,
+    name: warmNameOf(reservation.roomId),
     // A warm server must say it is ready, and it learns its room through its heartbeats.
     readiness: "heartbeat",
-    ...(deps.settings.gameProtocol ? { protocol: deps.settings.gameProtocol } : {}),
     bootstrapHash: hashRoomSecret(secret),
     warm: true,
   };

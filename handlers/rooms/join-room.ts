@@ -44,8 +44,8 @@ export async function joinRoom(input: { name: unknown }, deps: RoomDeps): Promis
   const inUse = held.filter((s) => s.inUse).length;
   const unticketed = Math.max(0, (record.players ?? 0) - inUse);
   const seatCount = (record.maxPlayers ?? 0) - unticketed;
-  const free = [...Array(Math.max(0, seatCount)).keys()].filter((slot) => !taken.has(slot));
-  if (held.length + unticketed >= (record.maxPlayers ?? 0)) free.length = 0;
+  const full = held.length + unticketed >= (record.maxPlayers ?? 0);
+  const free = full ? [] : [...Array(seatCount).keys()].filter((slot) => !taken.has(slot));
   const expiresAt = now + (deps.settings.ticketSeconds ?? DEFAULT_TICKET_SECONDS);
   // From a random free seat: parallel joins spread over the seats instead of all racing for one.
   const first = randomInt(free.length + 1);
