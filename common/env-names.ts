@@ -26,6 +26,8 @@ export const ENV_NAMES = {
   warmVersion: "ROOMS_WARM_VERSION",
   /** The room API's base URL, for the warm pool's servers (they start outside any request). */
   roomsApiUrl: "ROOMS_API_URL",
+  /** join_room: the create_server function quick play invokes. */
+  createFunction: "ROOMS_CREATE_FUNCTION",
 } as const;
 
 /**

@@ -15,6 +15,7 @@ import { DynamoDbRoomWrites } from "./aws/dynamodb-room-writes";
 import { DynamoDbClientLimits } from "./aws/dynamodb-client-limits";
 import { DynamoDbSeats } from "./aws/dynamodb-seats";
 import { DynamoDbWarmPool } from "./aws/dynamodb-warm-pool";
+import { lambdaRoomCreator } from "./aws/lambda-room-creator";
 import { EcsFleet, EcsRoomTasks } from "./aws/ecs-fleet";
 import { eniAddressResolver } from "./aws/eni-address-resolver";
 import { emfMetrics } from "./aws/emf-metrics";
@@ -76,6 +77,9 @@ function addressOnlyFleet(): Fleet {
     ...noFleet("task_events"),
     resolveAddress: eniAddressResolver(newClient, readRoomSettings(process.env).gamePort),
   };
+}
+function lambdaSdk() {
+  return require("@aws-sdk/client-lambda") as typeof import("@aws-sdk/client-lambda");
 }
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -170,11 +174,20 @@ export function warmPoolFactory(): Handler {
   return (_event, context) => fillWarmPool(forRequest(roomDeps, context));
 }
 
-/** join_room: seats and tickets, from the table alone (no ECS, no EC2). */
+/**
+ * join_room: seats and tickets from the table (no ECS, no EC2); quick play's new rooms come from
+ * create_server, invoked (its Lambda client is loaded on first use: most joins never need it).
+ */
 export function joinRoomFactory(): Handler {
   const db = documentClient();
   const seats = new DynamoDbSeats(db, readTableName(process.env));
-  const roomDeps = { ...deps(noFleet("join_room"), "join_room", db), seats };
+  const createFunction = process.env[ENV_NAMES.createFunction];
+  const creator = createFunction ? lambdaRoomCreator(lambdaSdk, createFunction) : undefined;
+  const roomDeps = {
+    ...deps(noFleet("join_room"), "join_room", db),
+    seats,
+    ...(creator ? { creator } : {}),
+  };
   return (event, context) => handleRoute(joinRoomRoute, event, forRequest(roomDeps, context));
 }
 

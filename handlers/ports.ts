@@ -1,4 +1,4 @@
-import type { GameProtocol, RoomRecord, RoomStatus, ServerReadiness } from "./rooms/room";
+import type { GameProtocol, Room, RoomRecord, RoomStatus, ServerReadiness } from "./rooms/room";
 
 /** The fields a state change writes to a room. */
 export interface RoomStateUpdate {
@@ -207,6 +207,23 @@ export interface ClientLimits {
   countCreate(clientKey: string, minute: number, limit: number): Promise<boolean>;
 }
 
+/** What quick play needs to start a room for a player when no room has a free seat. */
+export interface QuickPlayCreate {
+  readonly version?: string;
+  /** The player's source address: the per-client create limit counts the room against it. */
+  readonly client?: string;
+  /** The room API's base URL as the player reached it (the server's ROOMS_API_URL). */
+  readonly apiUrl?: string;
+}
+
+/**
+ * Creates rooms for quick play. On AWS it is create_server itself, invoked by join_room (whose
+ * role then needs no ECS rights); in local mode and in-process, the same use case called directly.
+ */
+export interface RoomCreator {
+  create(input: QuickPlayCreate): Promise<Room>;
+}
+
 export interface RoomDeps {
   readonly store: RoomStore;
   /** Only create_server and the pool filler (and local mode) have it. */
@@ -215,6 +232,8 @@ export interface RoomDeps {
   readonly seats?: SeatStore;
   /** Only create_server (and local mode) has it. */
   readonly clients?: ClientLimits;
+  /** Only join_room (and local mode) has it: quick play's new rooms. */
+  readonly creator?: RoomCreator;
   readonly fleet: Fleet;
   readonly settings: RoomSettings;
   readonly log: Logger;

@@ -8,6 +8,7 @@ export const RUNTIME_PROVIDED_PACKAGES = [
   "@aws-sdk/client-dynamodb",
   "@aws-sdk/client-ec2",
   "@aws-sdk/client-ecs",
+  "@aws-sdk/client-lambda",
   "@aws-sdk/lib-dynamodb",
 ];
 

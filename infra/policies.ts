@@ -191,6 +191,21 @@ function streamStatements(fn: RoomsFunction, arns: FunctionPolicyArns): PolicySt
 export interface PolicyOptions {
   /** The stack keeps warm servers. */
   readonly warmPool?: boolean;
+  /** The one function this function may invoke (join_room: create_server, for quick play). */
+  readonly invokesArn?: string;
+}
+
+/** Invoking exactly one function, by its unqualified ARN (Invoke names no version or alias). */
+function invokeStatements(options: PolicyOptions): PolicyStatement[] {
+  if (!options.invokesArn) return [];
+  return [
+    {
+      Sid: "InvokeCreateServer",
+      Effect: "Allow",
+      Action: ["lambda:InvokeFunction"],
+      Resource: options.invokesArn,
+    },
+  ];
 }
 
 /** The whole inline policy of one function's role. */
@@ -211,6 +226,7 @@ export function buildFunctionPolicy(
       ...indexStatements(fn, arns, options),
       ...streamStatements(fn, arns),
       ...ecsStatements(fn, arns),
+      ...invokeStatements(options),
       {
         Sid: "WriteOwnLogs",
         Effect: "Allow",

@@ -40,8 +40,9 @@ export const ROOMS_ROUTES = [
     factory: roomHeartbeatFactory,
     timeout: 10,
   },
-  // Seats and tickets; quick play may also create a room.
-  { routeKey: "POST /join_room", kind: "join_room", factory: joinRoomFactory, timeout: 15 },
+  // Seats and tickets; quick play may also create a room, by invoking create_server (whose
+  // 15 s it waits for: hence 20).
+  { routeKey: "POST /join_room", kind: "join_room", factory: joinRoomFactory, timeout: 20 },
 ] as const;
 
 /** The HTTP API (API Gateway v2): one Lambda proxy integration (payload 2.0) per route. */
@@ -81,7 +82,9 @@ export class RoomsApi extends pulumi.ComponentResource {
       { retentionInDays: logRetentionDays },
       { parent: this },
     );
+    const functions: Partial<Record<(typeof ROOMS_ROUTES)[number]["kind"], RoomsFunction>> = {};
     const routes = ROOMS_ROUTES.map((route) => {
+      const createServer = functions.create_server;
       const fn = new RoomsFunction(
         `${name}-${route.kind.replace("_", "-")}`,
         {
@@ -92,9 +95,11 @@ export class RoomsApi extends pulumi.ComponentResource {
           logRetentionDays,
           timeout: route.timeout,
           warmPool: args.warmPool ?? false,
+          ...(route.kind === "join_room" && createServer ? { invokes: createServer } : {}),
         },
         { parent: this },
       );
+      functions[route.kind] = fn;
       const integration = new aws.apigatewayv2.Integration(
         `${name}-${route.kind}`,
         {

@@ -6,6 +6,7 @@ import {
   type FunctionPolicyArns,
   type RoomsFunction as FunctionKind,
 } from "./policies";
+import { ENV_NAMES } from "../common/env-names";
 import { LAMBDA_RUNTIME, RUNTIME_PROVIDED_PACKAGES } from "./lambda-packaging";
 
 export interface RoomsFunctionArgs {
@@ -25,6 +26,14 @@ export interface RoomsFunctionArgs {
   readonly warmPool?: boolean;
   /** Reserved concurrent executions (no charge); default none. */
   readonly reservedConcurrency?: number;
+  /**
+   * Another function this one invokes (join_room's quick play invokes create_server): its name
+   * goes in ROOMS_CREATE_FUNCTION, and the policy allows lambda:InvokeFunction on its ARN alone.
+   */
+  readonly invokes?: {
+    readonly functionName: pulumi.Input<string>;
+    readonly functionArn: pulumi.Input<string>;
+  };
 }
 
 /**
@@ -56,13 +65,13 @@ export class RoomsFunction extends pulumi.ComponentResource {
       {
         role: role.id,
         policy: pulumi
-          .all([args.policyArns, logGroup.arn])
-          .apply(([arns, logGroupArn]) =>
+          .all([args.policyArns, logGroup.arn, args.invokes?.functionArn])
+          .apply(([arns, logGroupArn, invokesArn]) =>
             JSON.stringify(
               buildFunctionPolicy(
                 args.kind,
                 { ...arns, logGroupArn },
-                { warmPool: args.warmPool ?? false },
+                { warmPool: args.warmPool ?? false, ...(invokesArn ? { invokesArn } : {}) },
               ),
             ),
           ),
@@ -81,7 +90,16 @@ export class RoomsFunction extends pulumi.ComponentResource {
         ...(args.reservedConcurrency !== undefined
           ? { reservedConcurrentExecutions: args.reservedConcurrency }
           : {}),
-        environment: { variables: args.environment },
+        environment: {
+          variables: args.invokes
+            ? pulumi
+                .all([args.environment, args.invokes.functionName])
+                .apply(([variables, createFunction]) => ({
+                  ...variables,
+                  [ENV_NAMES.createFunction]: createFunction,
+                }))
+            : args.environment,
+        },
         loggingConfig: {
           logFormat: "JSON",
           logGroup: logGroup.name,

@@ -8,6 +8,7 @@ import { DynamoDbRoomStore } from "../handlers/aws/dynamodb-room-store";
 import { DynamoDbRoomUpdater } from "../handlers/aws/dynamodb-room-updater";
 import { DynamoDbClientLimits } from "../handlers/aws/dynamodb-client-limits";
 import { DynamoDbSeats } from "../handlers/aws/dynamodb-seats";
+import { createRoom } from "../handlers/rooms/create-room";
 import { DynamoDbWarmPool } from "../handlers/aws/dynamodb-warm-pool";
 import type { Logger, RoomDeps } from "../handlers/ports";
 import { applyTaskStateChange } from "../handlers/rooms/apply-task-state-change";
@@ -156,6 +157,8 @@ export async function startRoomSystem(options: RoomSystemOptions) {
     pool: new DynamoDbWarmPool(documents, TABLE),
     seats: new DynamoDbSeats(documents, TABLE),
     clients: new DynamoDbClientLimits(documents, TABLE),
+    // Quick play's new rooms: the create use case itself (on AWS, create_server invoked).
+    creator: { create: async (input) => (await createRoom(input, deps)).room },
     fleet,
     settings: {
       maxRooms: options.maxRooms,

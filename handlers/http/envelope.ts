@@ -22,6 +22,15 @@ export function success(
   };
 }
 
+/** 202: the work was started and is not done; Retry-After says when to look again. */
+export function accepted(message: string, data: unknown, retryAfterSeconds = 5): HttpResult {
+  return {
+    statusCode: 202,
+    headers: { ...JSON_HEADERS, "retry-after": String(retryAfterSeconds) },
+    body: JSON.stringify({ success: true, message, data }),
+  };
+}
+
 export function failure(
   statusCode: number,
   message: string,

@@ -5,7 +5,7 @@ import { joinRoom, quickPlay } from "../rooms/join-room";
 import { listRooms } from "../rooms/list-rooms";
 import { roomHeartbeat } from "../rooms/room-heartbeat";
 import { stopRoom } from "../rooms/stop-room";
-import { type HttpResult, success } from "./envelope";
+import { accepted, type HttpResult, success } from "./envelope";
 import { type HttpRequest, parameter } from "./http-request";
 
 /** One route of the room API: the method it answers and what it does. */
@@ -93,7 +93,8 @@ export const roomHeartbeatRoute: RoomsRoute = {
 
 /**
  * `POST /join_room?server=<name>`: a seat and its ticket in that room. Without a name, quick
- * play: the fullest room of `version` with a free seat, or a new room.
+ * play: the fullest room of `version` with a free seat, or a new room; a new room that is still
+ * starting answers 202 with the room (join it by name once RUNNING), its name in `message`.
  */
 export const joinRoomRoute: RoomsRoute = {
   method: "POST",
@@ -104,8 +105,16 @@ export const joinRoomRoute: RoomsRoute = {
       const ticket = await joinRoom({ name: server }, deps);
       return success(ticket.name, ticket);
     }
-    const joined = await quickPlay({ version: parameter(request, "version") }, deps);
-    return success(joined.name, joined);
+    const answer = await quickPlay(
+      {
+        version: parameter(request, "version"),
+        ...(request.apiUrl ? { apiUrl: request.apiUrl } : {}),
+        ...(request.sourceIp ? { client: request.sourceIp } : {}),
+      },
+      deps,
+    );
+    if ("starting" in answer) return accepted(answer.starting.name, answer.starting);
+    return success(answer.name, answer);
   },
 };
 

@@ -25,6 +25,7 @@ export type ClientErrorCode =
   | "RoomFull"
   | "NoTickets"
   | "NoFreeSeat"
+  | "CreateRefused"
   | "TooManyCreates"
   | "AtCapacity"
   | "ServerStartFailed"
@@ -127,6 +128,16 @@ export const noFreeSeat = () =>
     "No room has a free seat right now. Create one with /create_server, then join it.",
     { status: 409 },
   );
+
+/**
+ * create_server refused the room quick play asked it for on a player's behalf (per-client limit,
+ * cap, busy): the player gets its status, message and headers (Retry-After) as they came.
+ */
+export const createRefused = (
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+) => roomsError("CreateRefused", message, { status, headers });
 
 export const noTickets = (name: string) =>
   roomsError(

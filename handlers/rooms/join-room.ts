@@ -1,5 +1,5 @@
 import { randomInt } from "node:crypto";
-import type { RoomDeps, Seat } from "../ports";
+import type { QuickPlayCreate, RoomDeps, Seat } from "../ports";
 import {
   isClientError,
   noFreeSeat,
@@ -8,6 +8,7 @@ import {
   roomNotFound,
   roomNotReady,
 } from "./errors";
+import type { Room } from "./room";
 import { validateRoomName, validateVersion } from "./room-names";
 import { newSeatId, signTicket } from "./tickets";
 
@@ -69,13 +70,20 @@ export async function joinRoom(input: { name: unknown }, deps: RoomDeps): Promis
 /** How many of the fullest rooms quick play tries. */
 const QUICK_PLAY_CANDIDATES = 20;
 
+/** Quick play's answer: a ticket, or the room it created, still starting (join it once RUNNING). */
+export type QuickPlayAnswer = JoinTicket | { readonly starting: Room };
+
 /**
  * `POST /join_room` without a name: a seat in the fullest RUNNING room of this version that has
- * one. When none has, 409 (NoFreeSeat): the client creates a room (create_server takes a warm
- * server first) and joins it. (The join function does not create rooms itself: with the create
- * path its archive would pass the 64 KiB budget; see docs/admission.md.)
+ * one. When none has, a new room, created as create_server would create it for this player (warm
+ * first, within the cap and the player's create limit): a warm one is RUNNING and answers a
+ * ticket; a cold one answers `starting`, to be joined by name once RUNNING. Without a creator
+ * (deps.creator), 409 NoFreeSeat.
  */
-export async function quickPlay(input: { version: unknown }, deps: RoomDeps): Promise<JoinTicket> {
+export async function quickPlay(
+  input: { version: unknown } & Omit<QuickPlayCreate, "version">,
+  deps: RoomDeps,
+): Promise<QuickPlayAnswer> {
   const version = validateVersion(input.version);
   const seats = deps.seats;
   if (!seats) throw new Error("join_room needs deps.seats");
@@ -92,5 +100,14 @@ export async function quickPlay(input: { version: unknown }, deps: RoomDeps): Pr
       if (!isClientError(error) || error.status !== 409) throw error;
     }
   }
-  throw noFreeSeat();
+  if (!deps.creator) throw noFreeSeat();
+  const room = await deps.creator.create({
+    ...(version ? { version } : {}),
+    ...(input.client ? { client: input.client } : {}),
+    ...(input.apiUrl ? { apiUrl: input.apiUrl } : {}),
+  });
+  deps.metrics?.count("QuickPlayCreates");
+  deps.log.info("quick play created a room", { room: room.name, status: room.status });
+  if (room.status !== "RUNNING") return { starting: room };
+  return joinRoom({ name: room.name }, deps);
 }

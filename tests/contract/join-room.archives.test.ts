@@ -26,6 +26,8 @@ beforeAll(async () => {
     const index = await writeArchive(world.fn(role), join(world.workDir, role));
     hosts[role] = await startArchiveHost(index, world.envOf(role), { timeoutMs: 60_000 });
   }
+  // Quick play's new rooms: join_room invokes create_server, whose archive runs here.
+  world.serve("create", hosts.create);
 }, 120_000);
 
 afterAll(async () => {
@@ -84,7 +86,7 @@ test("50 parallel joins of a room with 8 free seats: exactly 8 tickets, on 8 sea
   expect(new Set(seats).size).toBe(8);
 }, 120_000);
 
-test("quick play with 3 rooms of different fill joins the fullest that has a seat; with every room full it answers 409", async () => {
+test("quick play with 3 rooms of different fill joins the fullest that has a seat", async () => {
   await readyRoom("Quiet", 1, 8);
   await readyRoom("Lively", 5, 8);
   await readyRoom("Packed", 8, 8);
@@ -105,21 +107,58 @@ test("quick play with 3 rooms of different fill joins the fullest that has a sea
     "Quiet",
     "Quiet",
   ]);
-  // Quick play of a version no room runs (the by-version index): nothing to join.
-  expect((await joinRoom("version=9.9")).status).toBe(409);
-  const none = await joinRoom();
-  expect(none.status).toBe(409);
-  expect(none.body.message).toBe(
-    "No room has a free seat right now. Create one with /create_server, then join it.",
+}, 120_000);
+
+test("quick play with every room full creates one through create_server, within the cap", async () => {
+  const access = worldAccess(world);
+  const maxRooms = Number(world.envOf("create").ROOMS_MAX_ROOMS);
+  await readyRoom("Packed", 2, 2);
+  const before = (await access.activeServers()).length;
+  const started = await joinRoom("version=1.0");
+  expect(started.status).toBe(202);
+  expect(started.body).toEqual({
+    success: true,
+    message: started.body.data.name,
+    data: expect.objectContaining({ status: "PROVISIONING", version: "1.0", port: 7777 }),
+  });
+  const name: string = started.body.data.name;
+  expect(name).not.toBe("Packed");
+  // create_server's own archive made it: its row, and one more task, started by its function.
+  expect((await access.rows()).map((r) => r.name).sort()).toEqual([name, "Packed"].sort());
+  expect((await access.activeServers()).length).toBe(before + 1);
+  const runTasks = access.awsCalls()[world.fn("create").name].filter((c) => c.action === "RunTask");
+  expect(runTasks.length).toBeGreaterThanOrEqual(2);
+  // Once RUNNING and ready, the player joins it by name.
+  await hosts.events.invoke(access.runningEventOf(name));
+  await call(
+    "heartbeat",
+    httpEvent("POST", "/room_heartbeat", {
+      headers: { authorization: `Bearer ${access.secretOf(name)}` },
+      body: JSON.stringify({ server: name, state: "ready", players: 0, maxPlayers: 4 }),
+    }),
   );
+  const seated = await joinRoom(`server=${encodeURIComponent(name)}`);
+  expect(seated.status).toBe(200);
+  // Up to the cap, every quick play that finds no seat starts a room; past it, create's 503.
+  const rooms = (await access.rows()).length;
+  for (let i = rooms; i < maxRooms; i++) expect((await joinRoom("version=2.0")).status).toBe(202);
+  const refused = await joinRoom("version=2.0");
+  expect(refused.status).toBe(503);
+  expect(refused.body).toEqual({
+    success: false,
+    message: "All servers are busy right now. Try again in a few minutes.",
+    data: [],
+  });
+  expect(await access.rows()).toHaveLength(maxRooms);
+  expect(await access.slotCount()).toBe(maxRooms);
 }, 120_000);
 
 // Last: the calls join_room's uploaded code made in this file's tests.
-test("IAM allows every call join_room made, and denies it everything else (no ECS, no EC2, no writes but seats)", async () => {
+test("IAM allows every call join_room made, and denies it everything else (no ECS, no EC2, no writes but seats, no Invoke but create_server's)", async () => {
   const calls = worldAccess(world).awsCalls();
   const fn = world.fn("join").name;
   expect(calls[fn].map((c) => c.action)).toEqual(
-    expect.arrayContaining(["GetItem", "UpdateItem", "Query"]),
+    expect.arrayContaining(["GetItem", "UpdateItem", "Query", "Invoke"]),
   );
   const stack = await devProgram();
   await expectCallsAllowed(stack, { [fn]: calls[fn] });

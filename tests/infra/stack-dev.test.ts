@@ -203,6 +203,10 @@ test("every function: nodejs24.x on arm64, its own role, JSON logs to its own lo
       ROOMS_HEARTBEAT_TIMEOUT_SECONDS: "90",
       ROOMS_GAME_PROTOCOL: "udp",
     });
+    // Only join_room invokes another function: create_server, for quick play's new rooms.
+    expect(fn.inputs.environment.variables.ROOMS_CREATE_FUNCTION).toBe(
+      fn.name === `${P}-api-join-room` ? `${P}-api-create-server` : undefined,
+    );
   }
   const retention = ofType(stack.resources, "aws:cloudwatch/logGroup:LogGroup").map(
     (g) => g.inputs.retentionInDays,
@@ -270,7 +274,8 @@ test("IAM: the events function reads ENIs and its rows; get_servers only reads; 
     [["logs:CreateLogStream", "logs:PutLogEvents"], arn("logs", `log-group:${P}-api-heartbeat:*`)],
   ]);
   // A join reads the room and takes a seat (one UpdateItem); quick play reads the listing's
-  // indexes. No Put, no Delete, no ECS, no EC2.
+  // indexes, and invokes create_server (that one function) when no room has a seat. No Put, no
+  // Delete, no ECS, no EC2.
   expect(policyOf(stack, `${P}-api-join-room-role`).map((s) => [s.Action, s.Resource])).toEqual([
     [["dynamodb:GetItem", "dynamodb:UpdateItem"], arn("dynamodb", `table/${P}-rooms`)],
     [
@@ -280,6 +285,7 @@ test("IAM: the events function reads ENIs and its rows; get_servers only reads; 
         arn("dynamodb", `table/${P}-rooms/index/running-by-version`),
       ],
     ],
+    [["lambda:InvokeFunction"], arn("lambda", `function:${P}-api-create-server`)],
     [["logs:CreateLogStream", "logs:PutLogEvents"], arn("logs", `log-group:${P}-api-join-room:*`)],
   ]);
   expect(policyOf(stack, `${P}-tasks-reconciler-role`).map((s) => s.Action)).toEqual([

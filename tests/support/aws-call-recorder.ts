@@ -1,14 +1,16 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ROOMS_TABLE_SCHEMA } from "../../common/rooms-table-schema";
+import { type ArchiveHost, InvocationError } from "./archive-host";
 import { type FakeTask, type RecordedAwsCall, startFakeEcsEc2 } from "./fake-ecs-ec2-endpoint";
+import { startFakeLambda } from "./fake-lambda-endpoint";
 import type { EcsWorld } from "./fake-ecs-ec2-validation";
 
 /** One AWS API call a function made, as the service received it. */
 export interface RecordedCall {
   /** The function that made it (the name given to `endpointsFor`). */
   readonly fn: string;
-  readonly service: "dynamodb" | "ecs" | "ec2";
+  readonly service: "dynamodb" | "ecs" | "ec2" | "lambda";
   readonly action: string;
   /**
    * ECS/EC2: the full request. DynamoDB: TableName, IndexName, and the partition key values of
@@ -42,6 +44,31 @@ export async function startAwsCallRecorder(options: AwsCallRecorderOptions) {
   /** One fleet for all functions: a task create_server starts is one the reconciler lists. */
   const fleet = new Map<string, FakeTask>();
   const hooks: { beforeRunTask?: () => Promise<void> } = {};
+  /** Functions other functions may invoke, by function name: their archive hosts. */
+  const served = new Map<string, ArchiveHost>();
+  const lambda = await startFakeLambda(
+    (name) => {
+      const host = served.get(name);
+      if (!host) return undefined;
+      return async (event) => {
+        try {
+          return { result: (await host.invoke(event)).result };
+        } catch (error) {
+          if (error instanceof InvocationError) return { error: error.error };
+          throw error;
+        }
+      };
+    },
+    (c) =>
+      calls.push({
+        fn: c.caller,
+        service: "lambda",
+        action: c.action,
+        params: c.input,
+        status: c.status,
+      }),
+  );
+  closers.push(lambda.close);
 
   async function open(fn: string): Promise<Record<string, string>> {
     const fake = await startFakeEcsEc2(undefined, options.publicIp, {
@@ -68,6 +95,7 @@ export async function startAwsCallRecorder(options: AwsCallRecorderOptions) {
       AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint,
       AWS_ENDPOINT_URL_ECS: fake.endpoint,
       AWS_ENDPOINT_URL_EC2: fake.endpoint,
+      AWS_ENDPOINT_URL_LAMBDA: lambda.endpointFor(fn),
     };
   }
 
@@ -88,6 +116,10 @@ export async function startAwsCallRecorder(options: AwsCallRecorderOptions) {
     /** Runs before each RunTask answers (to change the world meanwhile); undefined to stop. */
     beforeRunTask(hook: (() => Promise<void>) | undefined) {
       hooks.beforeRunTask = hook;
+    },
+    /** Lets other functions invoke this function (its Lambda name), running its archive. */
+    serve(functionName: string, host: ArchiveHost) {
+      served.set(functionName, host);
     },
     byFunction(): Record<string, RecordedCall[]> {
       const grouped: Record<string, RecordedCall[]> = {};

@@ -23,6 +23,9 @@ function ownResources(resources: RecordedResource[]) {
     definitionArn: definition.state.arn as string,
     executionRoleArn: definition.inputs.executionRoleArn as string,
     taskRoleArn: definition.inputs.taskRoleArn as string,
+    functionArns: resources
+      .filter((r) => r.type === "aws:lambda/function:Function")
+      .map((f) => f.state.arn as string),
   };
 }
 
@@ -98,6 +101,16 @@ export function alwaysForbidden(fn: FunctionIdentity, resources: RecordedResourc
       arn("ec2", "instance/i-0123456789abcdef0"),
     ),
     r("dynamodb:ListTables on *", "dynamodb:ListTables", "*"),
+    r(
+      "Invoke of a function outside the stack",
+      "lambda:InvokeFunction",
+      arn("lambda", "function:other"),
+    ),
+    r(
+      "changing a function's code",
+      "lambda:UpdateFunctionCode",
+      own.functionArns[0] ?? arn("lambda", "function:x"),
+    ),
     r("ecs:ListClusters on *", "ecs:ListClusters", "*"),
     r("ecs:DeleteCluster of its own cluster", "ecs:DeleteCluster", own.clusterArn),
     r("ecs:ExecuteCommand into a room task", "ecs:ExecuteCommand", own.taskArn, {
@@ -137,6 +150,7 @@ export function possibleRequests(
     r("iam:PassRole", own.executionRoleArn, { "iam:PassedToService": "ecs-tasks.amazonaws.com" }),
     r("iam:PassRole", own.taskRoleArn, { "iam:PassedToService": "ecs-tasks.amazonaws.com" }),
     r("ec2:DescribeNetworkInterfaces", "*", { "ec2:Region": fn.region }),
+    ...own.functionArns.map((arn: string) => r("lambda:InvokeFunction", arn)),
   ];
 }
 

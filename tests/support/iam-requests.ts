@@ -41,6 +41,19 @@ export function requestsFor(
         },
       ];
     }
+    case "lambda": {
+      // Invoke is authorised as lambda:InvokeFunction on the function's ARN (without a qualifier
+      // when the call names none); a bare name is this account's and region's function.
+      const name = String(p.FunctionName);
+      return [
+        {
+          action: "lambda:InvokeFunction",
+          resource: name.startsWith("arn:") ? name : arn("lambda", `function:${name}`),
+          context: {},
+          why: named(` of ${name}`),
+        },
+      ];
+    }
     case "ec2":
       // DescribeNetworkInterfaces has no resource-level permissions: AWS evaluates it on "*".
       return [

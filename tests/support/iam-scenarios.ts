@@ -69,6 +69,7 @@ export async function recordEveryFunction(resources: RecordedResource[], workDir
       const env = { ...lambdaEnvironment(fn), ...(await recorder.endpointsFor(fn.name)) };
       const timeoutMs = Number(fn.inputs.timeout ?? 3) * 1000;
       hosts.set(fn.name, await startArchiveHost(index, env, { timeoutMs }));
+      recorder.serve(fn.state.name ?? fn.name, hosts.get(fn.name)!);
     }
     const triggers = functionTriggers(resources);
     const byKind = (wanted: (t: Trigger) => boolean) =>

@@ -15,6 +15,8 @@ import { taskEvent } from "../../support/task-events";
 import { CONTRACT_MAX_ROOMS, type ContractTarget } from "../target";
 import { type DynamoProxy, startDynamoProxy } from "./dynamodb-proxy";
 import { type EcsWorldServer, startEcsWorld } from "./ecs-world";
+import { type ArchiveHost, InvocationError } from "../../support/archive-host";
+import { startFakeLambda } from "../../support/fake-lambda-endpoint";
 
 export const PUBLIC_IP = "203.0.113.77";
 
@@ -50,7 +52,11 @@ export interface LambdaWorld {
   readonly ecs: EcsWorldServer;
   readonly store: DynamoDbRoomStore;
   readonly workDir: string;
+  /** Lambda's Invoke: a function invoking another runs the other's archive host. */
+  readonly lambda: Awaited<ReturnType<typeof startFakeLambda>>;
   fn(role: FunctionRole): RecordedResource;
+  /** Lets other functions invoke this role's function (as join_room invokes create_server). */
+  serve(role: FunctionRole, host: ArchiveHost): void;
   /** The environment the program sets on the function, pointed at the local endpoints. */
   envOf(role: FunctionRole): Record<string, string>;
   close(): Promise<void>;
@@ -132,6 +138,19 @@ export async function startLambdaWorld(options: WorldOptions = {}): Promise<Lamb
   const dynamo = await startDynamoProxy(table.endpoint);
   const ecs = await startEcsWorld(ecsWorld, PUBLIC_IP);
   const workDir = mkdtempSync(join(tmpdir(), "godot-rooms-contract-"));
+  const served = new Map<string, ArchiveHost>();
+  const lambda = await startFakeLambda((name) => {
+    const host = served.get(name);
+    if (!host) return undefined;
+    return async (event) => {
+      try {
+        return { result: (await host.invoke(event)).result };
+      } catch (error) {
+        if (error instanceof InvocationError) return { error: error.error };
+        throw error;
+      }
+    };
+  });
   const envOf = (role: FunctionRole): Record<string, string> => {
     const variables: Record<string, string> = fn(role).inputs.environment.variables;
     if (variables[ENV_NAMES.maxRooms] !== undefined)
@@ -141,6 +160,7 @@ export async function startLambdaWorld(options: WorldOptions = {}): Promise<Lamb
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpointFor(role),
       AWS_ENDPOINT_URL_ECS: ecs.endpointFor(role),
       AWS_ENDPOINT_URL_EC2: ecs.endpointFor(role),
+      AWS_ENDPOINT_URL_LAMBDA: lambda.endpointFor(role),
     };
   };
   return {
@@ -149,9 +169,14 @@ export async function startLambdaWorld(options: WorldOptions = {}): Promise<Lamb
     ecs,
     store: new DynamoDbRoomStore(table.db, tableName),
     workDir,
+    lambda,
     fn,
+    serve(role, host) {
+      served.set(fn(role).state.name ?? fn(role).name, host);
+    },
     envOf,
     async close() {
+      await lambda.close();
       await dynamo.close();
       await ecs.close();
       await table.close();
@@ -240,6 +265,8 @@ export function worldAccess(world: LambdaWorld) {
         };
         add(c.caller, { service: "dynamodb", action: c.action, params, status: 200 });
       }
+      for (const c of world.lambda.calls)
+        add(c.caller, { service: "lambda", action: c.action, params: c.input, status: c.status });
       for (const c of world.ecs.calls) {
         add(c.caller, {
           service: c.service,

@@ -1,7 +1,7 @@
 import { DynamoDbSeats } from "../../../handlers/aws/dynamodb-seats";
-import type { RoomSettings } from "../../../handlers/ports";
+import type { QuickPlayCreate, RoomCreator, RoomSettings } from "../../../handlers/ports";
 import { createRoom } from "../../../handlers/rooms/create-room";
-import { joinRoom, quickPlay } from "../../../handlers/rooms/join-room";
+import { joinRoom, type QuickPlayAnswer, quickPlay } from "../../../handlers/rooms/join-room";
 import { roomHeartbeat } from "../../../handlers/rooms/room-heartbeat";
 import { verifyTicket } from "../../../handlers/rooms/tickets";
 import { startRoomsTable, type TestTable } from "../../support/dynalite-table";
@@ -163,20 +163,83 @@ test("seat reports must be ticket seat ids; another room's seat changes nothing"
   ).toBe(2);
 });
 
+/** The room quick play put the player in (it must have joined one, not started one). */
+async function joinedRoom(answer: Promise<QuickPlayAnswer>): Promise<string> {
+  const joined = await answer;
+  if ("starting" in joined) throw new Error(`quick play started ${joined.starting.name}`);
+  return joined.name;
+}
+
 test("quick play joins the fullest room of the version with a free seat, and refuses when none has one", async () => {
   const deps = joinDeps();
   await readyRoom(deps, "Empty", 4, 0, "1.0");
   await readyRoom(deps, "Half", 4, 2, "1.0");
   await readyRoom(deps, "Full", 4, 4, "1.0");
   await readyRoom(deps, "Other", 4, 3, "2.0");
-  expect((await quickPlay({ version: "1.0" }, deps)).name).toBe("Half");
-  expect((await quickPlay({ version: "1.0" }, deps)).name).toBe("Half");
+  expect(await joinedRoom(quickPlay({ version: "1.0" }, deps))).toBe("Half");
+  expect(await joinedRoom(quickPlay({ version: "1.0" }, deps))).toBe("Half");
   // Half has 2 players and 2 reservations now: full.
-  expect((await quickPlay({ version: "1.0" }, deps)).name).toBe("Empty");
-  expect((await quickPlay({ version: "2.0" }, deps)).name).toBe("Other");
+  expect(await joinedRoom(quickPlay({ version: "1.0" }, deps))).toBe("Empty");
+  expect(await joinedRoom(quickPlay({ version: "2.0" }, deps))).toBe("Other");
   await expect(quickPlay({ version: "2.0" }, deps)).rejects.toMatchObject({
     status: 409,
     message: "No room has a free seat right now. Create one with /create_server, then join it.",
   });
   await expect(quickPlay({ version: "bad version" }, deps)).rejects.toMatchObject({ status: 400 });
+});
+
+/** Join deps whose quick play creates rooms with the create use case, recording each request. */
+function creatingDeps(settings: Partial<RoomSettings> = {}) {
+  const deps = joinDeps(settings);
+  const requests: QuickPlayCreate[] = [];
+  const creator: RoomCreator = {
+    async create(input) {
+      requests.push(input);
+      return (await createRoom(input, deps)).room;
+    },
+  };
+  return { deps: Object.assign(deps, { creator }), requests };
+}
+
+test("quick play with every room full starts a room of the version for the player, and answers it while it starts", async () => {
+  const { deps, requests } = creatingDeps();
+  await readyRoom(deps, "Full", 2, 2, "1.0");
+  const answer = await quickPlay(
+    { version: "1.0", client: "198.51.100.7", apiUrl: "https://api.example" },
+    deps,
+  );
+  expect(requests).toEqual([
+    { version: "1.0", client: "198.51.100.7", apiUrl: "https://api.example" },
+  ]);
+  if (!("starting" in answer)) throw new Error("expected a starting room");
+  expect(answer.starting).toMatchObject({ status: "PROVISIONING", version: "1.0", port: 7777 });
+  expect(answer.starting.name).not.toBe("Full");
+  expect(deps.fleet.started.map((s) => s.name)).toEqual(["Full", answer.starting.name]);
+  // Once RUNNING and ready, the player joins it by name.
+  const started = await markRunning(deps, answer.starting.name);
+  await roomHeartbeat(
+    {
+      server: answer.starting.name,
+      state: "ready",
+      players: 0,
+      maxPlayers: 2,
+      secret: started.secret,
+    },
+    deps,
+  );
+  expect((await joinRoom({ name: answer.starting.name }, deps)).name).toBe(answer.starting.name);
+  // Now a room has a seat: the next quick play joins it and creates nothing.
+  expect(await joinedRoom(quickPlay({ version: "1.0" }, deps))).toBe(answer.starting.name);
+  expect(requests).toHaveLength(1);
+});
+
+test("quick play with every room full at the cap creates nothing and answers create's 503", async () => {
+  const { deps } = creatingDeps({ maxRooms: 1 });
+  await readyRoom(deps, "Only", 1, 1);
+  await expect(quickPlay({ version: undefined }, deps)).rejects.toMatchObject({
+    status: 503,
+    message: "All servers are busy right now. Try again in a few minutes.",
+  });
+  expect((await deps.store.scanAll()).map((r) => r.name)).toEqual(["Only"]);
+  expect(deps.fleet.started).toHaveLength(1);
 });
