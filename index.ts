@@ -70,6 +70,7 @@ const environment = roomsEnvironment({
   warmVersion: config.warmVersion,
   requireTickets: config.requireTickets,
   createsPerClientPerMinute: config.createsPerClientPerMinute,
+  roomsPerClient: config.roomsPerClient,
 });
 const policyArns = pulumi
   .all([

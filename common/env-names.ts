@@ -23,6 +23,7 @@ export const ENV_NAMES = {
   warmRooms: "ROOMS_WARM_ROOMS",
   requireTickets: "ROOMS_REQUIRE_TICKETS",
   createsPerClientPerMinute: "ROOMS_CREATES_PER_CLIENT_PER_MINUTE",
+  roomsPerClient: "ROOMS_ROOMS_PER_CLIENT",
   warmVersion: "ROOMS_WARM_VERSION",
   /** The room API's base URL, for the warm pool's servers (they start outside any request). */
   roomsApiUrl: "ROOMS_API_URL",

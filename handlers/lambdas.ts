@@ -12,7 +12,6 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DynamoDbRoomStore } from "./aws/dynamodb-room-store";
 import { DynamoDbRoomUpdater } from "./aws/dynamodb-room-updater";
 import { DynamoDbRoomWrites } from "./aws/dynamodb-room-writes";
-import { DynamoDbClientLimits } from "./aws/dynamodb-client-limits";
 import { DynamoDbSeats } from "./aws/dynamodb-seats";
 import { DynamoDbWarmPool } from "./aws/dynamodb-warm-pool";
 import { lambdaRoomCreator } from "./aws/lambda-room-creator";
@@ -62,8 +61,10 @@ function ecsFleet(): Fleet {
 function ecsTasks(functionName: string): Fleet {
   const ecs = require("@aws-sdk/client-ecs") as typeof import("@aws-sdk/client-ecs");
   const tasks = new EcsRoomTasks(readFleetSettings(process.env), new ecs.ECSClient({}));
+  const refuse = () => Promise.reject(new Error(`${functionName} lists no tasks, resolves no IPs`));
   return Object.assign(Object.create(tasks) as EcsRoomTasks, {
-    listActive: () => Promise.reject(new Error(`${functionName} lists no tasks`)),
+    listActive: refuse,
+    resolveAddress: refuse,
   });
 }
 
@@ -128,8 +129,7 @@ function deps(
 export function createServerFactory(): Handler {
   const db = documentClient();
   const pool = new DynamoDbWarmPool(db, readTableName(process.env));
-  const clients = new DynamoDbClientLimits(db, readTableName(process.env));
-  const roomDeps = { ...deps(ecsTasks("create_server"), "create_server", db), pool, clients };
+  const roomDeps = { ...deps(ecsTasks("create_server"), "create_server", db), pool };
   return (event, context) => handleRoute(createServerRoute, event, forRequest(roomDeps, context));
 }
 

@@ -31,9 +31,12 @@ export interface RoomPage {
 export interface RoomWrites {
   /** Writes a new room; throws NameReservedError when the name (any case) is taken. */
   reserve(record: RoomRecord): Promise<void>;
-  /** Takes one capacity slot; throws NoFreeSlotError when `max` are taken. */
-  acquireSlot(max: number): Promise<void>;
-  releaseSlot(): Promise<void>;
+  /**
+   * Takes one slot of the stack's capacity, or of another counter row (a client's live rooms,
+   * kept until `expiresAt` by TTL); throws NoFreeSlot when `max` are taken.
+   */
+  acquireSlot(max: number, counter?: SlotCounter): Promise<void>;
+  releaseSlot(counter?: Pick<SlotCounter, "pk">): Promise<void>;
   /** Records the server of a reservation. False when the reservation is gone. */
   attachServer(name: string, roomId: string, serverId: string): Promise<boolean>;
   get(name: string): Promise<RoomRecord | undefined>;
@@ -153,6 +156,8 @@ export interface RoomSettings {
   readonly ticketSeconds?: number;
   /** Creates one client (source address) may make per minute; 0 or absent: no limit. */
   readonly createsPerClientPerMinute?: number;
+  /** Live rooms one client (source address) may hold at once; 0 or absent: no limit. */
+  readonly roomsPerClient?: number;
 }
 
 /**
@@ -205,6 +210,12 @@ export interface ClientLimits {
    * than `limit`. False when the bucket is full.
    */
   countCreate(clientKey: string, minute: number, limit: number): Promise<boolean>;
+}
+
+/** A counter row of slots other than the stack's capacity. */
+export interface SlotCounter {
+  readonly pk: string;
+  readonly expiresAt: number;
 }
 
 /** What quick play needs to start a room for a player when no room has a free seat. */

@@ -44,6 +44,7 @@ export function readRoomSettings(env: Env): RoomSettings {
       : {}),
     warmRooms: optionalWhole(env, ENV_NAMES.warmRooms, 0),
     createsPerClientPerMinute: optionalWhole(env, ENV_NAMES.createsPerClientPerMinute, 0),
+    roomsPerClient: optionalWhole(env, ENV_NAMES.roomsPerClient, 0),
     ...(env[ENV_NAMES.warmVersion] ? { warmVersion: env[ENV_NAMES.warmVersion] } : {}),
     ...(env[ENV_NAMES.roomsApiUrl] ? { roomsApiUrl: env[ENV_NAMES.roomsApiUrl] } : {}),
   };

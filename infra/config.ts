@@ -31,6 +31,8 @@ export interface StackConfig {
   readonly heartbeatTimeoutSeconds: number;
   /** Creates one client may make per minute; 0: no limit. */
   readonly createsPerClientPerMinute: number;
+  /** Live rooms one client may hold at once; 0: no limit. */
+  readonly roomsPerClient: number;
   /** Room servers admit ticket holders only (ROOM_REQUIRE_TICKETS). */
   readonly requireTickets: boolean;
   /** Warm servers the pool keeps; 0 declares no pool. */
@@ -67,6 +69,7 @@ export const CONFIG_KEYS = [
   "warmVersion",
   "requireTickets",
   "createsPerClientPerMinute",
+  "roomsPerClient",
 ] as const;
 
 type RawConfig = Partial<Record<(typeof CONFIG_KEYS)[number], string>>;
@@ -247,6 +250,7 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
       raw.createsPerClientPerMinute === undefined
         ? 0
         : integer(raw, "createsPerClientPerMinute", 0, 1000),
+    roomsPerClient: raw.roomsPerClient === undefined ? 0 : integer(raw, "roomsPerClient", 0, 1000),
   };
 }
 

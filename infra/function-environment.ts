@@ -23,6 +23,7 @@ export interface RoomsEnvironmentValues {
   readonly warmVersion?: string;
   readonly requireTickets: boolean;
   readonly createsPerClientPerMinute: number;
+  readonly roomsPerClient: number;
 }
 
 /** The functions' environment, under the names handlers/settings.ts reads. */
@@ -50,6 +51,7 @@ export function roomsEnvironment(
     [ENV_NAMES.warmRooms]: String(values.warmRooms),
     [ENV_NAMES.requireTickets]: String(values.requireTickets),
     [ENV_NAMES.createsPerClientPerMinute]: String(values.createsPerClientPerMinute),
+    [ENV_NAMES.roomsPerClient]: String(values.roomsPerClient),
     ...(values.warmVersion ? { [ENV_NAMES.warmVersion]: values.warmVersion } : {}),
   };
 }

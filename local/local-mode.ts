@@ -58,6 +58,8 @@ export interface LocalModeOptions {
   readonly ticketSeconds?: number;
   /** Creates one client address may make per minute; 0 (default): no limit. */
   readonly createsPerClientPerMinute?: number;
+  /** Live rooms one client address may hold at once; 0 (default): no limit. */
+  readonly roomsPerClient?: number;
   readonly log: Logger;
 }
 

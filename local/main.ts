@@ -46,6 +46,7 @@ const { values } = parseArgs({
     "require-tickets": { type: "string", default: "false" },
     "ticket-seconds": { type: "string", default: "60" },
     "creates-per-minute": { type: "string", default: "0" },
+    "rooms-per-client": { type: "string", default: "0" },
   },
 });
 
@@ -129,6 +130,7 @@ async function main() {
     requireTickets: trueOrFalse("require-tickets"),
     ticketSeconds: whole("ticket-seconds", 1, 3600),
     createsPerClientPerMinute: whole("creates-per-minute", 0, 1000),
+    roomsPerClient: whole("rooms-per-client", 0, 1000),
     log,
   });
   log.info(`godot-rooms local mode listening on ${local.url}`, {

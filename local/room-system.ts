@@ -6,7 +6,6 @@ import { join } from "node:path";
 import { createTableRequest } from "../common/rooms-table-schema";
 import { DynamoDbRoomStore } from "../handlers/aws/dynamodb-room-store";
 import { DynamoDbRoomUpdater } from "../handlers/aws/dynamodb-room-updater";
-import { DynamoDbClientLimits } from "../handlers/aws/dynamodb-client-limits";
 import { DynamoDbSeats } from "../handlers/aws/dynamodb-seats";
 import { createRoom } from "../handlers/rooms/create-room";
 import { DynamoDbWarmPool } from "../handlers/aws/dynamodb-warm-pool";
@@ -59,6 +58,7 @@ export interface RoomSystemOptions {
   readonly ticketSeconds?: number;
   /** Creates one client address may make per minute; 0: no limit (the default). */
   readonly createsPerClientPerMinute?: number;
+  readonly roomsPerClient?: number;
   /** Told once a server's STOPPED change has been applied to the table (its slot is free). */
   readonly onServerStopped?: (stop: ServerStop) => void;
   readonly log: Logger;
@@ -156,7 +156,6 @@ export async function startRoomSystem(options: RoomSystemOptions) {
     updater: new DynamoDbRoomUpdater(documents, TABLE),
     pool: new DynamoDbWarmPool(documents, TABLE),
     seats: new DynamoDbSeats(documents, TABLE),
-    clients: new DynamoDbClientLimits(documents, TABLE),
     // Quick play's new rooms: the create use case itself (on AWS, create_server invoked).
     creator: { create: async (input) => (await createRoom(input, deps)).room },
     fleet,
@@ -174,6 +173,7 @@ export async function startRoomSystem(options: RoomSystemOptions) {
       roomsApiUrl: options.apiUrl(),
       ...(options.ticketSeconds ? { ticketSeconds: options.ticketSeconds } : {}),
       createsPerClientPerMinute: options.createsPerClientPerMinute ?? 0,
+      roomsPerClient: options.roomsPerClient ?? 0,
     },
     log: options.log,
     now: () => new Date(),

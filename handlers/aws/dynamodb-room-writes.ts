@@ -5,7 +5,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import type { RoomWrites } from "../ports";
+import type { RoomWrites, SlotCounter } from "../ports";
 import { nameReserved, noFreeSlot } from "../rooms/errors";
 import type { RoomRecord } from "../rooms/room";
 import { awsRequest, toCoreError } from "./transient-errors";
@@ -54,29 +54,33 @@ export class DynamoDbRoomWrites implements RoomWrites {
     if (!(await conditionally(put))) throw nameReserved();
   }
 
-  async acquireSlot(max: number): Promise<void> {
+  async acquireSlot(max: number, counter?: SlotCounter): Promise<void> {
     const taken =
       max > 0 &&
       (await conditionally(
         this.db.send(
           new UpdateCommand({
             TableName: this.tableName,
-            Key: CAPACITY_KEY,
-            UpdateExpression: "ADD slots :one",
+            Key: counter ? { pk: counter.pk } : CAPACITY_KEY,
+            UpdateExpression: counter ? "ADD slots :one SET expiresAt = :e" : "ADD slots :one",
             ConditionExpression: "attribute_not_exists(slots) OR slots < :max",
-            ExpressionAttributeValues: { ":one": 1, ":max": max },
+            ExpressionAttributeValues: {
+              ":one": 1,
+              ":max": max,
+              ...(counter ? { ":e": counter.expiresAt } : {}),
+            },
           }),
         ),
       ));
     if (!taken) throw noFreeSlot();
   }
 
-  async releaseSlot(): Promise<void> {
+  async releaseSlot(counter?: Pick<SlotCounter, "pk">): Promise<void> {
     await conditionally(
       this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: CAPACITY_KEY,
+          Key: counter ? { pk: counter.pk } : CAPACITY_KEY,
           UpdateExpression: "ADD slots :minusOne",
           ConditionExpression: "slots > :zero",
           ExpressionAttributeValues: { ":minusOne": -1, ":zero": 0 },

@@ -47,13 +47,12 @@ export type AddressResolver = (change: {
  * function that only starts or stops tasks never loads the EC2 client, and the task-events
  * function never loads ECS.
  */
-export class EcsRoomTasks implements Omit<Fleet, "listActive"> {
+export class EcsRoomTasks implements Omit<Fleet, "listActive" | "resolveAddress"> {
   // Every ECS call is wrapped in awsRequest: AWS busy or unreachable becomes the core's
   // "unavailable". (Not a wrapper field: Pulumi's serializer drops class field initialisers.)
   constructor(
     protected readonly settings: EcsFleetSettings,
     protected readonly ecs: ECSClient,
-    protected readonly resolver?: AddressResolver,
   ) {}
 
   /**
@@ -124,21 +123,28 @@ export class EcsRoomTasks implements Omit<Fleet, "listActive"> {
       ),
     );
   }
+}
+
+/**
+ * The whole fleet: starting and stopping, listing our running tasks (the reconciler), and public
+ * IPs through the resolver it is given.
+ */
+export class EcsFleet extends EcsRoomTasks implements Fleet {
+  // Written out: Pulumi's serializer turns an implicit derived constructor into
+  // `super.call(this)`, which drops the arguments (docs/room-core.md).
+  constructor(
+    settings: EcsFleetSettings,
+    ecs: ECSClient,
+    private readonly resolver?: AddressResolver,
+  ) {
+    super(settings, ecs);
+  }
 
   async resolveAddress(change: {
     networkInterfaceId?: string;
   }): Promise<ServerAddress | undefined> {
     if (!this.resolver) throw new Error("EcsFleet was built without an address resolver");
     return this.resolver(change);
-  }
-}
-
-/** The whole fleet: starting and stopping, and listing our running tasks (the reconciler). */
-export class EcsFleet extends EcsRoomTasks implements Fleet {
-  // Written out: Pulumi's serializer turns an implicit derived constructor into
-  // `super.call(this)`, which drops the arguments (docs/room-core.md).
-  constructor(settings: EcsFleetSettings, ecs: ECSClient, resolver?: AddressResolver) {
-    super(settings, ecs, resolver);
   }
 
   async listActive(): Promise<FleetServer[]> {

@@ -57,6 +57,7 @@ const RECORD_FIELDS = [
   "ticketKey",
   "warm",
   "aliasOf",
+  "clientKey",
 ] as const;
 
 export function fromItem(item: Record<string, unknown>): RoomRecord {

@@ -30,6 +30,7 @@ export async function assignWarmServer(
       ...serverFactsOf(warm),
       name: room.name,
       ownerTokenHash: room.ownerTokenHash,
+      ...(room.clientKey ? { clientKey: room.clientKey } : {}),
       createdAt: room.createdAt,
       updatedAt: now.toISOString(),
       expiresAt: Math.floor(now.getTime() / 1000) + deps.settings.runningTtlSeconds,

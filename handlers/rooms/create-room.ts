@@ -6,6 +6,7 @@ import {
   roomNameTaken,
   serverStartFailed,
   tooManyCreates,
+  tooManyRooms,
 } from "./errors";
 import {
   hashOwnerToken,
@@ -45,9 +46,12 @@ export async function createRoom(input: CreateRoomInput, deps: RoomDeps): Promis
   const ownerToken = newOwnerToken();
   const given =
     input.name === undefined || input.name === "" ? undefined : validateRoomName(input.name);
-  await countClientCreate(input.client, deps);
+  const clientKey = input.client && hashOwnerToken(`client:${input.client}`).slice(0, 32);
+  await countClientCreate(clientKey, deps);
   const secret = newRoomSecret();
-  const record = await reserveName(given, version, hashOwnerToken(ownerToken), deps, secret);
+  const held = deps.settings.roomsPerClient && clientKey ? { clientKey } : {};
+  const record = await reserveName(given, version, hashOwnerToken(ownerToken), deps, secret, held);
+  await holdClientRoom(record, deps);
   const warm = await assignWarmServer(record, deps);
   if (warm) {
     deps.metrics?.count("RoomsCreated");
@@ -64,18 +68,48 @@ export async function createRoom(input: CreateRoomInput, deps: RoomDeps): Promis
 /**
  * One client (its source address, hashed: the table never holds the address) may start at most
  * `createsPerClientPerMinute` creates a minute; past it, 429 with Retry-After until the next
- * minute. A create counts once it is valid, whatever becomes of it.
+ * minute. A create counts once it is valid, whatever becomes of it. The count is a slot counter
+ * row per client and minute (`client#<key>#<epoch minute>`), taken by the conditional write of
+ * the stack's capacity, so parallel creates never pass the limit; TTL only cleans the rows up, two
+ * minutes after their minute.
  */
-async function countClientCreate(client: string | undefined, deps: RoomDeps): Promise<void> {
+async function countClientCreate(key: string | undefined, deps: RoomDeps): Promise<void> {
   const limit = deps.settings.createsPerClientPerMinute;
-  if (!limit || !client || !deps.clients) return;
+  if (!limit || !key) return;
   const seconds = deps.now().getTime() / 1000;
   const minute = Math.floor(seconds / 60);
-  const key = hashOwnerToken(`client:${client}`).slice(0, 32);
-  if (await deps.clients.countCreate(key, minute, limit)) return;
-  deps.metrics?.count("CreatesRejected", 1, { Reason: "ClientLimit" });
-  throw tooManyCreates(limit, Math.max(1, Math.ceil((minute + 1) * 60 - seconds)));
+  try {
+    await deps.store.acquireSlot(limit, {
+      pk: `client#${key}#${minute}`,
+      expiresAt: (minute + 2) * 60,
+    });
+  } catch (error) {
+    if (!hasCode(error, "NoFreeSlot")) throw error;
+    deps.metrics?.count("CreatesRejected", 1, { Reason: "ClientLimit" });
+    throw tooManyCreates(limit, Math.max(1, Math.ceil((minute + 1) * 60 - seconds)));
+  }
 }
+
+/**
+ * One client holds at most `roomsPerClient` live rooms: a slot of its own counter row, taken by
+ * the same conditional write as the stack's capacity and given back wherever the room is removed
+ * (releaseRoom). The counter row expires (TTL) two days after the client's last create.
+ */
+async function holdClientRoom(record: RoomRecord, deps: RoomDeps): Promise<void> {
+  const max = deps.settings.roomsPerClient;
+  if (!max || !record.clientKey) return;
+  const expiresAt = Math.floor(deps.now().getTime() / 1000) + 2 * 86_400;
+  try {
+    await deps.store.acquireSlot(max, { pk: liveRoomsKey(record.clientKey), expiresAt });
+  } catch (error) {
+    await deps.store.remove(record.name, record.roomId);
+    if (!hasCode(error, "NoFreeSlot")) throw error;
+    deps.metrics?.count("CreatesRejected", 1, { Reason: "ClientRooms" });
+    throw tooManyRooms(max);
+  }
+}
+
+const liveRoomsKey = (clientKey: string) => `client#${clientKey}#live`;
 
 async function reserveName(
   given: string | undefined,
@@ -83,12 +117,14 @@ async function reserveName(
   ownerTokenHash: string,
   deps: RoomDeps,
   secret: string,
+  held: { clientKey?: string },
 ): Promise<RoomRecord> {
   const attempts = given ? 1 : GENERATED_NAME_ATTEMPTS;
   for (let attempt = 1; ; attempt++) {
     const record = {
       ...newRecord(given ?? generateRoomName(), version, ownerTokenHash, deps),
       bootstrapHash: hashRoomSecret(secret),
+      ...held,
     };
     try {
       await deps.store.reserve(record);
@@ -128,7 +164,7 @@ async function takeSlot(record: RoomRecord, deps: RoomDeps): Promise<void> {
   try {
     await deps.store.acquireSlot(deps.settings.maxRooms);
   } catch (error) {
-    await deps.store.remove(record.name, record.roomId);
+    if (await deps.store.remove(record.name, record.roomId)) await releaseClientRoom(record, deps);
     if (hasCode(error, "NoFreeSlot")) {
       deps.metrics?.count("CreatesRejected", 1, { Reason: "AtCap" });
       deps.log.warn("create rejected: at capacity", {
@@ -199,12 +235,21 @@ export async function recordServer(
   throw serverStartFailed();
 }
 
-/** Deletes the reservation and, if this call deleted it, gives its capacity slot back. */
+/**
+ * Deletes the reservation and, if this call deleted it, gives its capacity slot back, and its
+ * client's live-room slot (where the stack limits them).
+ */
 export async function releaseRoom(
-  record: Pick<RoomRecord, "name" | "roomId">,
+  record: Pick<RoomRecord, "name" | "roomId" | "clientKey">,
   deps: RoomDeps,
 ): Promise<boolean> {
   const removed = await deps.store.remove(record.name, record.roomId);
-  if (removed) await deps.store.releaseSlot();
-  return removed;
+  if (!removed) return false;
+  await deps.store.releaseSlot();
+  await releaseClientRoom(record, deps);
+  return true;
+}
+
+async function releaseClientRoom(record: Pick<RoomRecord, "clientKey">, deps: RoomDeps) {
+  if (record.clientKey) await deps.store.releaseSlot({ pk: liveRoomsKey(record.clientKey) });
 }

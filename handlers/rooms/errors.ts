@@ -27,6 +27,7 @@ export type ClientErrorCode =
   | "NoFreeSeat"
   | "CreateRefused"
   | "TooManyCreates"
+  | "TooManyRooms"
   | "AtCapacity"
   | "ServerStartFailed"
   | "Unavailable";
@@ -120,6 +121,13 @@ export const tooManyCreates = (limit: number, retryAfterSeconds: number) =>
     "TooManyCreates",
     `You can create ${limit} rooms a minute. Try again in ${retryAfterSeconds} s.`,
     { status: 429, headers: { "retry-after": String(retryAfterSeconds) } },
+  );
+
+export const tooManyRooms = (limit: number) =>
+  roomsError(
+    "TooManyRooms",
+    `You can have ${limit} rooms at once. Stop one, or wait for one to end.`,
+    { status: 429, headers: { "retry-after": "60" } },
   );
 
 export const noFreeSeat = () =>

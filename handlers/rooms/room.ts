@@ -57,6 +57,11 @@ export interface RoomRecord extends Room {
    * task events and first heartbeats still carry the placeholder; this row leads them to the room.
    */
   readonly aliasOf?: string;
+  /**
+   * The creating client's key (its address, hashed), where the stack limits live rooms per
+   * client: removing the room gives that client's slot back.
+   */
+  readonly clientKey?: string;
 }
 
 /**
