@@ -26,8 +26,10 @@ extends Node
 #           print(connected.message)   # could not connect, or the server refused the ticket
 #
 # join_room reserves a seat: 409 when the room is full or not running, 404 when there is no such
-# room; quick play (no name; `version` optional) answers 409 when no room has a free seat (create
-# one, then join it). connect_to_room sets get_tree().network_peer (ENet, or WebSocket for rooms
+# room. Quick play (no name; `version` optional) joins the fullest room with a free seat; when
+# none has one, the service starts a room for this player (answering 202 while it starts): the
+# call waits until it is RUNNING (up to `timeout` seconds), then joins it, so the result is a
+# seat either way, or the service's refusal (429 over the client's limits, 503 at the cap). connect_to_room sets get_tree().network_peer (ENet, or WebSocket for rooms
 # whose data says protocol "tcp"), and when the room data carries a `ticket` (or one is passed)
 # it presents it once connected: the RPC _rooms_auth(ticket) to the server (id 1) from a node
 # at /root/RoomsSdk, which it adds (with a stub of that RPC) unless the scene has one. The server
@@ -65,14 +67,21 @@ func create_room(name := "", version := "") -> Dictionary:
 
 # A seat and its join ticket: data is {name, ip, port, ticket, expiresAt}; pass it to
 # connect_to_room. Without a name, quick play: a seat in the fullest RUNNING room of `version`
-# that has one (409 when none has).
-func join_room(name := "", version := "") -> Dictionary:
+# that has one, or in the room the service starts for it (waited for up to `timeout` seconds).
+func join_room(name := "", version := "", timeout := 60.0) -> Dictionary:
 	var query := ""
 	if name != "":
 		query = "?server=" + name.percent_encode()
 	elif version != "":
 		query = "?version=" + version.percent_encode()
-	return yield(_call(HTTPClient.METHOD_POST, "/join_room" + query, [], "{}"), "completed")
+	var joined: Dictionary = yield(_call(HTTPClient.METHOD_POST, "/join_room" + query, [], "{}"), "completed")
+	if name != "" or joined.status != 202:
+		return joined
+	# Quick play started a room (`message` is its name): once it runs, take a seat in it.
+	var running: Dictionary = yield(wait_until_running(joined.message, timeout), "completed")
+	if not running.success:
+		return running
+	return yield(join_room(joined.message), "completed")
 
 
 func get_room(name: String) -> Dictionary:
@@ -218,13 +227,15 @@ func _call(method: int, path: String, headers := [], body := "") -> Dictionary:
 		return _failure("The room service answered HTTP %d without a readable body." % status, status, "http")
 	var envelope: Dictionary = parsed.result
 	envelope["status"] = status
+	# 2xx is success: 202 (quick play's room is starting) too.
+	var ok := status >= 200 and status < 300
 	if not envelope.has("success"):
-		envelope["success"] = status == 200
+		envelope["success"] = ok
 	if not envelope.has("message"):
 		envelope["message"] = "HTTP %d" % status
 	if not envelope.has("data"):
 		envelope["data"] = []
-	if status != 200:
+	if not ok:
 		envelope["success"] = false
 		envelope["error"] = "http"
 	return envelope

@@ -68,14 +68,23 @@ func create_room(name := "", version := "") -> Dictionary:
 
 ## A seat and its join ticket: `data` is {name, ip, port, ticket, expiresAt}; pass it to
 ## connect_to_room, which presents the ticket. Without a name, quick play: a seat in the fullest
-## room of `version` that has one (409 when none has: create one, then join it).
-func join_room(name := "", version := "") -> Dictionary:
+## room of `version` that has one; when none has, the service starts a room for this player
+## (answering 202 while it starts), and this call waits until it runs (up to `timeout` seconds),
+## then takes a seat in it. A refusal (429 over the client's limits, 503 at the cap) is returned.
+func join_room(name := "", version := "", timeout := 60.0) -> Dictionary:
 	var query := {}
 	if name != "":
 		query["server"] = name
 	elif version != "":
 		query["version"] = version
-	return await _call(HTTPClient.METHOD_POST, "/join_room", query)
+	var joined := await _call(HTTPClient.METHOD_POST, "/join_room", query)
+	if name != "" or joined.status != 202:
+		return joined
+	# Quick play started a room (`message` is its name): once it runs, take a seat in it.
+	var running := await wait_until_running(str(joined.message), timeout)
+	if not running.success:
+		return running
+	return await join_room(str(joined.message))
 
 
 func get_room(name: String) -> Dictionary:

@@ -24,7 +24,38 @@ beforeAll(async () => {
   godot = new Godot4Web();
   await godot.start();
   let busyCalls = 0;
+  let startingPolls = 0;
   stub = await startCorsStub((request) => {
+    // Quick play that starts a room: 202, then the room is PROVISIONING once and RUNNING, then
+    // the seat in it by name.
+    if (request.url === "/join_room")
+      return {
+        status: 202,
+        body: {
+          success: true,
+          message: "Fresh Room",
+          data: { name: "Fresh Room", status: "PROVISIONING" },
+        },
+        headers: { "Retry-After": "5" },
+      };
+    if (request.url.includes("get_servers?server=Fresh%20Room"))
+      return {
+        status: 200,
+        body: {
+          success: true,
+          message: "Success",
+          data: { name: "Fresh Room", status: startingPolls++ === 0 ? "PROVISIONING" : "RUNNING" },
+        },
+      };
+    if (request.url.includes("join_room?server=Fresh%20Room"))
+      return {
+        status: 200,
+        body: {
+          success: true,
+          message: "Fresh Room",
+          data: { name: "Fresh Room", ip: "127.0.0.1", port: 7000, ticket: "a.b", expiresAt: "x" },
+        },
+      };
     if (request.url.includes("server=busy") && busyCalls++ === 0)
       return {
         status: 503,
@@ -106,7 +137,7 @@ test("create, wait until running (room_ready emitted), list, stop: the envelope 
   if (after.status === 200) expect(after.data.status).not.toBe("RUNNING");
 });
 
-test("join_room: a seat and a ticket by name, quick play, and a readable 409 when no room has a seat", () => {
+test("join_room: a seat and a ticket by name, quick play, and the cap's 503 when quick play would start a room", () => {
   expect(step("join")).toMatchObject({
     success: true,
     status: 200,
@@ -120,11 +151,31 @@ test("join_room: a seat and a ticket by name, quick play, and a readable 409 whe
     },
   });
   expect(step("quick play")).toMatchObject({ success: true, data: { name: "Alpha" } });
+  // No room of 9.9 has a seat, and the stack (maxRooms 1) cannot start one.
   expect(step("quick play other version")).toMatchObject({
     success: false,
-    status: 409,
-    message: "No room has a free seat right now. Create one with /create_server, then join it.",
+    status: 503,
+    message: "All servers are busy right now. Try again in a few minutes.",
+    error: "http",
   });
+});
+
+test("quick play that starts a room (202) waits until it runs, then takes a seat in it by name", () => {
+  expect(step("quick play starts a room")).toMatchObject({
+    success: true,
+    status: 200,
+    message: "Fresh Room",
+    data: { name: "Fresh Room", ip: "127.0.0.1", port: 7000, ticket: "a.b" },
+  });
+  const calls = stub.requests
+    .filter((r) => r.url.includes("join_room") || r.url.includes("Fresh"))
+    .map((r) => `${r.method} ${r.url}`);
+  expect(calls).toEqual([
+    "POST /join_room",
+    "GET /get_servers?server=Fresh%20Room",
+    "GET /get_servers?server=Fresh%20Room",
+    "POST /join_room?server=Fresh%20Room",
+  ]);
 });
 
 test("every error path reaches the caller as a readable result", () => {

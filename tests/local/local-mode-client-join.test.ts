@@ -10,11 +10,10 @@ import { until } from "../support/until";
  * Godot 3 program, with the library vendored in as a game has it, runs against local mode started
  * with `--require-tickets true`: join_room, then connect_to_room presents the ticket and the
  * player stays and counts; connect_to_room without a ticket is disconnected within the auth
- * window (ROOM_AUTH_SECONDS, 5); a used ticket gives a failure result.
+ * window (ROOM_AUTH_SECONDS, 5); a used ticket gives a failure result. Quick play with no room
+ * at all has local mode start one, and join_room waits for it and takes a seat.
  */
 const ROOT = join(__dirname, "..", "..");
-const QUICK_PLAY_409 =
-  "No room has a free seat right now. Create one with /create_server, then join it.";
 let local: LocalModeProcess | undefined;
 let project = "";
 const clients: GodotProcess[] = [];
@@ -46,13 +45,17 @@ async function joinsAndStays(protocol: "udp" | "tcp") {
   const name = "Join Room";
   const player = program(["--mode=join", `--room=${name}`, "--stay=20", `--protocol=${protocol}`]);
 
-  // Quick play before any room exists: the documented 409, in the library's result shape.
-  expect(await player.waitFor((l) => l.event === "quick play", 20_000)).toMatchObject({
-    success: false,
-    status: 409,
-    message: QUICK_PLAY_409,
-    error: "http",
+  // Quick play before any room exists: local mode starts one for the player (202), and
+  // join_room waits until it runs, then takes a seat in it.
+  const quick = await player.waitFor((l) => l.event === "quick play", 30_000);
+  expect(quick).toMatchObject({
+    success: true,
+    status: 200,
+    data: { ip: "127.0.0.1", ticket: expect.stringMatching(/^[\w-]+\.[\w-]+$/) },
   });
+  const quickRoom = (quick.data as { name: string }).name;
+  expect(quick.message).toBe(quickRoom);
+  expect(await room(quickRoom)).toMatchObject({ status: "RUNNING", protocol });
   const running = await player.waitFor((l) => l.event === "running", 30_000);
   expect(running).toMatchObject({ success: true, data: { status: "RUNNING", protocol } });
   expect(await player.waitFor((l) => l.event === "unknown", 10_000)).toMatchObject({
@@ -121,7 +124,7 @@ async function joinsAndStays(protocol: "udp" | "tcp") {
   expect((await player.exited).code).toBe(0);
 }
 
-test("over ENet: join_room, connect_to_room with the ticket stays and counts; no ticket is disconnected in the auth window; a used ticket fails", async () => {
+test("over ENet: quick play with no room starts one and joins it; join_room, connect_to_room with the ticket stays and counts; no ticket is disconnected in the auth window; a used ticket fails", async () => {
   local = await LocalModeProcess.start(["--require-tickets", "true", "--heartbeat-seconds", "1"]);
   await joinsAndStays("udp");
 }, 120_000);

@@ -1,6 +1,7 @@
 extends Node
 # Drives godot-client/rooms_client.gd against a room service (--api=<url>), logging JSON lines.
-#   --mode=join:   quick play with no room (expects 409), create --room, wait until RUNNING, join an
+#   --mode=join:   quick play with no room (the service starts one; the library waits and joins it),
+#                  create --room, wait until RUNNING, join an
 #                  unknown room (expects 404), join_room(--room), connect_to_room with its data (which
 #                  carries the ticket); then stays --stay seconds ("stayed connected"), leaves, quits 0.
 #   --mode=plain:  connect_to_room with get_room's data (no ticket), then as above; a server that

@@ -122,6 +122,8 @@ func _retry_after() -> void:
 	var throttled := await stub.get_room("throttled-always")
 	throttled["retries"] = retried.duplicate()
 	_step("429 gives up", throttled)
+	stub.max_attempts = 4
+	_step("quick play starts a room", await stub.join_room("", "", 10.0))
 
 
 func _peer_free(result: Dictionary) -> Dictionary:
