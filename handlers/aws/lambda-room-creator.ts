@@ -45,8 +45,14 @@ export function lambdaRoomCreator(loadSdk: () => LambdaSdk, functionName: string
 function roomOf(text: string, functionError: string | undefined): Room {
   // A function error (it threw, or timed out): no answer to pass on.
   if (functionError) throw unavailable(new Error(`create_server failed: ${text}`));
-  const answer = JSON.parse(text) as CreateAnswer;
-  const body = JSON.parse(String(answer.body)) as { message?: unknown; data?: Room };
+  let answer: CreateAnswer;
+  let body: { message?: unknown; data?: Room };
+  try {
+    answer = JSON.parse(text) as CreateAnswer;
+    body = JSON.parse(String(answer.body)) as typeof body;
+  } catch (error) {
+    throw unavailable(error);
+  }
   const status = Number(answer.statusCode);
   if (status === 200 && body.data) return body.data;
   const refused = (status >= 400 && status < 500) || status === 503;

@@ -1,6 +1,8 @@
 import { DynamoDbSeats } from "../../../handlers/aws/dynamodb-seats";
+import { DynamoDbWarmPool } from "../../../handlers/aws/dynamodb-warm-pool";
 import type { QuickPlayCreate, RoomCreator, RoomSettings } from "../../../handlers/ports";
 import { createRoom } from "../../../handlers/rooms/create-room";
+import { fillWarmPool } from "../../../handlers/rooms/fill-warm-pool";
 import { joinRoom, type QuickPlayAnswer, quickPlay } from "../../../handlers/rooms/join-room";
 import { roomHeartbeat } from "../../../handlers/rooms/room-heartbeat";
 import { verifyTicket } from "../../../handlers/rooms/tickets";
@@ -242,4 +244,27 @@ test("quick play with every room full at the cap creates nothing and answers cre
   });
   expect((await deps.store.scanAll()).map((r) => r.name)).toEqual(["Only"]);
   expect(deps.fleet.started).toHaveLength(1);
+});
+
+test("quick play with no room with a seat takes a warm server: RUNNING at once, so it answers a ticket the server verifies; the room keeps its client's live-room slot", async () => {
+  const { deps, requests } = creatingDeps({ warmRooms: 1, roomsPerClient: 2 });
+  Object.assign(deps, { pool: new DynamoDbWarmPool(table.db, table.tableName) });
+  await fillWarmPool(deps);
+  const warm = deps.fleet.started.find((s) => s.warm)!;
+  await markRunning(deps, warm.name);
+  const beat = await roomHeartbeat(
+    { server: warm.name, state: "ready", players: 0, maxPlayers: 4, secret: warm.secret },
+    deps,
+  );
+  const answer = await quickPlay({ version: undefined, client: "198.51.100.50" }, deps);
+  expect(requests).toHaveLength(1);
+  if ("starting" in answer) throw new Error("a warm room is RUNNING at once");
+  expect(answer).toMatchObject({ ip: "203.0.113.10", port: 7777 });
+  expect(verifyTicket(answer.ticket, beat.ticketKey!)).toMatchObject({ roomId: warm.roomId });
+  // No task was started for it: the warm server serves the room.
+  expect(deps.fleet.started).toHaveLength(1);
+  expect(await deps.store.get(answer.name)).toMatchObject({
+    status: "RUNNING",
+    clientKey: expect.stringMatching(/^[0-9a-f]{32}$/),
+  });
 });
