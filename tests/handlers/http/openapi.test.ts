@@ -4,9 +4,10 @@ import addFormats from "ajv-formats";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { DynamoDbClientLimits } from "../../../handlers/aws/dynamodb-client-limits";
 import { DynamoDbSeats } from "../../../handlers/aws/dynamodb-seats";
 import { handleRoomsApi } from "../../../handlers/http/http-handler";
+import type { QuickPlayCreate } from "../../../handlers/ports";
+import { createRoom } from "../../../handlers/rooms/create-room";
 import { startRoomsTable, type TestTable } from "../../support/dynalite-table";
 import { httpEvent, type HttpEventOptions } from "../../support/http-events";
 import { roomDeps, type TestDeps } from "../../support/room-deps";
@@ -127,13 +128,29 @@ test("join_room's answers conform: a ticket, each 409, 404, 400, 405", async () 
 });
 
 test("create_server's 429 (the per-client limit) conforms, with Retry-After", async () => {
-  deps = Object.assign(roomDeps(table, { maxRooms: 5, createsPerClientPerMinute: 1 }), {
-    clients: new DynamoDbClientLimits(table.db, table.tableName),
-  });
+  deps = roomDeps(table, { maxRooms: 5, createsPerClientPerMinute: 1 });
   await conforms("POST", "/create_server", { query: "server=One" });
   const refused = await conforms("POST", "/create_server", { query: "server=Two" });
   expect(refused.message).toMatch(/^You can create 1 rooms a minute/);
   expect(seen.has("POST /create_server 429")).toBe(true);
+});
+
+test("quick play's own answers conform: 202 while the room it started starts, 429 over the client's limit, 503 at the cap", async () => {
+  deps = Object.assign(roomDeps(table, { maxRooms: 2, roomsPerClient: 1 }), {
+    seats: new DynamoDbSeats(table.db, table.tableName),
+    creator: { create: async (input: QuickPlayCreate) => (await createRoom(input, deps)).room },
+  });
+  const started = await conforms("POST", "/join_room", { query: "version=1.0" });
+  expect(started).toMatchObject({
+    success: true,
+    data: { status: "PROVISIONING", version: "1.0" },
+  });
+  expect(started.message).toBe(started.data.name);
+  expect((await conforms("POST", "/join_room")).message).toMatch(/^You can have 1 rooms at once/);
+  deps.settings = { ...deps.settings, roomsPerClient: 0 };
+  await conforms("POST", "/create_server", { query: "server=Filler" });
+  expect((await conforms("POST", "/join_room")).message).toMatch(/^All servers are busy/);
+  for (const status of [202, 429, 503]) expect(seen.has(`POST /join_room ${status}`)).toBe(true);
 });
 
 test("AWS unreachable: every route answers the documented 503 with Retry-After, and logs no error", async () => {
