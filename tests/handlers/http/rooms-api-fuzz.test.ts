@@ -1,5 +1,8 @@
 import fc from "fast-check";
+import { DynamoDbSeats } from "../../../handlers/aws/dynamodb-seats";
 import { handleRoomsApi } from "../../../handlers/http/http-handler";
+import type { QuickPlayCreate } from "../../../handlers/ports";
+import { createRoom } from "../../../handlers/rooms/create-room";
 import { startRoomsTable, type TestTable } from "../../support/dynalite-table";
 import { httpEvent } from "../../support/http-events";
 import { roomDeps, type TestDeps } from "../../support/room-deps";
@@ -12,7 +15,12 @@ let deps: TestDeps;
 beforeAll(async () => {
   table = await startRoomsTable();
   // No cap in reach: a 503 for capacity is a correct answer, not what this test looks for.
-  deps = roomDeps(table, { maxRooms: 1_000_000 });
+  // join_room with its seats, and quick play's new rooms made by the create use case.
+  const base = roomDeps(table, { maxRooms: 1_000_000 });
+  deps = Object.assign(base, {
+    seats: new DynamoDbSeats(table.db, table.tableName),
+    creator: { create: async (input: QuickPlayCreate) => (await createRoom(input, base)).room },
+  });
 });
 afterAll(async () => {
   await table.close();
@@ -77,7 +85,16 @@ const headers = fc.dictionary(
 const wellShaped = fc
   .record({
     method: fc.constantFrom("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "get", ""),
-    path: fc.oneof(fc.constantFrom("/create_server", "/get_servers", "/stop_server"), text),
+    path: fc.oneof(
+      fc.constantFrom(
+        "/create_server",
+        "/get_servers",
+        "/stop_server",
+        "/join_room",
+        "/room_heartbeat",
+      ),
+      text,
+    ),
     query: queryParts.map((parts) => parts.join("&")),
     body: bodies,
     base64: fc.boolean(),
@@ -98,6 +115,7 @@ const plausible = fc
       ["POST", "/create_server"],
       ["GET", "/get_servers"],
       ["POST", "/stop_server"],
+      ["POST", "/join_room"],
     ),
     name: fc.stringMatching(/^[A-Za-z0-9 _-]{1,32}$/),
     page: fc.nat({ max: 3 }),
@@ -114,7 +132,7 @@ const malformed = fc.oneof(
   fc.record(
     {
       rawPath: fc.oneof(
-        fc.constantFrom("/create_server", "/get_servers", "/stop_server"),
+        fc.constantFrom("/create_server", "/get_servers", "/stop_server", "/join_room"),
         fc.anything(),
       ),
       rawQueryString: fc.anything(),
@@ -148,7 +166,8 @@ test(`${RUNS} random and malformed API Gateway v2 events: no 5xx, no exception, 
         const body = JSON.parse(response.body);
         expect(typeof body.success).toBe("boolean");
         expect(typeof body.message).toBe("string");
-        if (response.statusCode !== 200)
+        // 202: quick play's room is starting (a success, with the room in data).
+        if (response.statusCode >= 300)
           expect(body).toEqual({ success: false, message: body.message, data: [] });
       },
     ),
@@ -157,5 +176,6 @@ test(`${RUNS} random and malformed API Gateway v2 events: no 5xx, no exception, 
   // The run must have reached the use cases, not only the input checks.
   expect(statuses.get(200)).toBeGreaterThan(RUNS / 20);
   expect(statuses.get(404)).toBeGreaterThan(RUNS / 100);
+  expect(statuses.get(202)).toBeGreaterThan(0);
   expect(deps.log.lines.filter((l) => l.level === "error")).toEqual([]);
 });
