@@ -30,7 +30,8 @@ import {
 
 /** The room core's errors: native Errors recognised by data (brand, code, status), not class. */
 
-const BRAND = invalidRequest("x").brand;
+/** The brand every error made by the core carries. */
+const brand = () => invalidRequest("x").brand;
 
 /** Every client-facing field of an error, as a plain object. */
 function facts(error: Error & { code?: unknown; status?: unknown; headers?: unknown }) {
@@ -49,7 +50,7 @@ describe("client errors: each has its code, status, exact message and headers", 
   test.each([
     [
       "invalidRequest",
-      invalidRequest("Give the 'page' parameter only once."),
+      () => invalidRequest("Give the 'page' parameter only once."),
       "InvalidRequest",
       400,
       "Give the 'page' parameter only once.",
@@ -57,7 +58,7 @@ describe("client errors: each has its code, status, exact message and headers", 
     ],
     [
       "payloadTooLarge",
-      payloadTooLarge(8192),
+      () => payloadTooLarge(8192),
       "PayloadTooLarge",
       413,
       "The request body is larger than 8192 bytes.",
@@ -65,7 +66,7 @@ describe("client errors: each has its code, status, exact message and headers", 
     ],
     [
       "roomNotFound",
-      roomNotFound("Castle"),
+      () => roomNotFound("Castle"),
       "RoomNotFound",
       404,
       'No room is named "Castle".',
@@ -73,17 +74,24 @@ describe("client errors: each has its code, status, exact message and headers", 
     ],
     [
       "roomNameTaken",
-      roomNameTaken("Castle"),
+      () => roomNameTaken("Castle"),
       "RoomNameTaken",
       409,
       'The room name "Castle" is already taken. Pick another name.',
       undefined,
     ],
-    ["notRoomOwner", notRoomOwner(), "NotRoomOwner", 403, NOT_OWNER_MESSAGE, undefined],
-    ["notRoomServer", notRoomServer(), "NotRoomServer", 403, NOT_ROOM_SERVER_MESSAGE, undefined],
+    ["notRoomOwner", () => notRoomOwner(), "NotRoomOwner", 403, NOT_OWNER_MESSAGE, undefined],
+    [
+      "notRoomServer",
+      () => notRoomServer(),
+      "NotRoomServer",
+      403,
+      NOT_ROOM_SERVER_MESSAGE,
+      undefined,
+    ],
     [
       "roomNotReady",
-      roomNotReady("Castle"),
+      () => roomNotReady("Castle"),
       "RoomNotReady",
       409,
       'The room "Castle" is still starting. Try again in a few seconds.',
@@ -91,7 +99,7 @@ describe("client errors: each has its code, status, exact message and headers", 
     ],
     [
       "roomFull",
-      roomFull("Castle"),
+      () => roomFull("Castle"),
       "RoomFull",
       409,
       'The room "Castle" is full. Pick another room, or try again later.',
@@ -99,7 +107,7 @@ describe("client errors: each has its code, status, exact message and headers", 
     ],
     [
       "tooManyCreates",
-      tooManyCreates(5, 15),
+      () => tooManyCreates(5, 15),
       "TooManyCreates",
       429,
       "You can create 5 rooms a minute. Try again in 15 s.",
@@ -107,7 +115,7 @@ describe("client errors: each has its code, status, exact message and headers", 
     ],
     [
       "noFreeSeat",
-      noFreeSeat(),
+      () => noFreeSeat(),
       "NoFreeSeat",
       409,
       "No room has a free seat right now. Create one with /create_server, then join it.",
@@ -115,16 +123,16 @@ describe("client errors: each has its code, status, exact message and headers", 
     ],
     [
       "noTickets",
-      noTickets("Castle"),
+      () => noTickets("Castle"),
       "NoTickets",
       409,
       'The room "Castle" takes no tickets: its server runs without the server SDK. Connect to its ip and port.',
       undefined,
     ],
-    ["atCapacity", atCapacity(), "AtCapacity", 503, AT_CAPACITY_MESSAGE, undefined],
+    ["atCapacity", () => atCapacity(), "AtCapacity", 503, AT_CAPACITY_MESSAGE, undefined],
     [
       "atCapacity (fleet)",
-      atCapacity(NO_FLEET_CAPACITY_MESSAGE),
+      () => atCapacity(NO_FLEET_CAPACITY_MESSAGE),
       "AtCapacity",
       503,
       NO_FLEET_CAPACITY_MESSAGE,
@@ -132,18 +140,26 @@ describe("client errors: each has its code, status, exact message and headers", 
     ],
     [
       "serverStartFailed",
-      serverStartFailed(),
+      () => serverStartFailed(),
       "ServerStartFailed",
       503,
       SERVER_START_MESSAGE,
       undefined,
     ],
-    ["unavailable", unavailable(), "Unavailable", 503, UNAVAILABLE_MESSAGE, { "retry-after": "1" }],
+    [
+      "unavailable",
+      () => unavailable(),
+      "Unavailable",
+      503,
+      UNAVAILABLE_MESSAGE,
+      { "retry-after": "1" },
+    ],
     [
       "createRefused",
-      createRefused(429, "You can create 1 rooms a minute. Try again in 15 s.", {
-        "retry-after": "15",
-      }),
+      () =>
+        createRefused(429, "You can create 1 rooms a minute. Try again in 15 s.", {
+          "retry-after": "15",
+        }),
       "CreateRefused",
       429,
       "You can create 1 rooms a minute. Try again in 15 s.",
@@ -151,13 +167,14 @@ describe("client errors: each has its code, status, exact message and headers", 
     ],
     [
       "createRefused (no headers)",
-      createRefused(409, "Taken."),
+      () => createRefused(409, "Taken."),
       "CreateRefused",
       409,
       "Taken.",
       {},
     ],
-  ])("%s", (_, error, code, status, message, headers) => {
+  ])("%s", (_, make, code, status, message, headers) => {
+    const error = make();
     expect(facts(error)).toEqual({
       isError: true,
       name: code,
@@ -219,15 +236,16 @@ describe("client errors: each has its code, status, exact message and headers", 
 
 describe("signals: branded, coded, never a client error", () => {
   test.each([
-    ["nameReserved", nameReserved(), "NameReserved", "name already reserved"],
-    ["noFreeSlot", noFreeSlot(), "NoFreeSlot", "no free capacity slot"],
+    ["nameReserved", () => nameReserved(), "NameReserved", "name already reserved"],
+    ["noFreeSlot", () => noFreeSlot(), "NoFreeSlot", "no free capacity slot"],
     [
       "fleetCapacity",
-      fleetCapacity("RESOURCE:FARGATE capacity is unavailable"),
+      () => fleetCapacity("RESOURCE:FARGATE capacity is unavailable"),
       "FleetCapacity",
       "RESOURCE:FARGATE capacity is unavailable",
     ],
-  ])("%s", (_, error, code, message) => {
+  ])("%s", (_, make, code, message) => {
+    const error = make();
     expect(facts(error)).toEqual({
       isError: true,
       name: code,
@@ -270,28 +288,29 @@ describe("recognition by data", () => {
   });
 
   test.each([
-    ["undefined", undefined],
-    ["null", null],
-    ["a string", "InvalidRequest"],
-    ["a number", 400],
-    ["a plain Error", new Error("boom")],
-    ["an unbranded object with code and status", { code: "InvalidRequest", status: 400 }],
-    ["a foreign brand", { brand: "other", code: "InvalidRequest", status: 400 }],
-    ["a branded object without a code", { brand: BRAND, status: 400 }],
-    ["a branded object with a non-string code", { brand: BRAND, code: 400, status: 400 }],
+    ["undefined", () => undefined],
+    ["null", () => null],
+    ["a string", () => "InvalidRequest"],
+    ["a number", () => 400],
+    ["a plain Error", () => new Error("boom")],
+    ["an unbranded object with code and status", () => ({ code: "InvalidRequest", status: 400 })],
+    ["a foreign brand", () => ({ brand: "other", code: "InvalidRequest", status: 400 })],
+    ["a branded object without a code", () => ({ brand: brand(), status: 400 })],
+    ["a branded object with a non-string code", () => ({ brand: brand(), code: 400, status: 400 })],
     [
       "a function carrying brand and code",
-      Object.assign(() => undefined, { brand: BRAND, code: "InvalidRequest", status: 400 }),
+      () => Object.assign(() => undefined, { brand: brand(), code: "InvalidRequest", status: 400 }),
     ],
-  ])("%s is not a rooms error", (_, value) => {
+  ])("%s is not a rooms error", (_, make) => {
+    const value = make();
     expect(isRoomsError(value)).toBe(false);
     expect(isClientError(value)).toBe(false);
   });
 
   test("a branded, coded object is a client error only with a numeric status", () => {
-    expect(isRoomsError({ brand: BRAND, code: "Anything" })).toBe(true);
-    expect(isClientError({ brand: BRAND, code: "Anything" })).toBe(false);
-    expect(isClientError({ brand: BRAND, code: "Anything", status: "400" })).toBe(false);
-    expect(isClientError({ brand: BRAND, code: "Anything", status: 400 })).toBe(true);
+    expect(isRoomsError({ brand: brand(), code: "Anything" })).toBe(true);
+    expect(isClientError({ brand: brand(), code: "Anything" })).toBe(false);
+    expect(isClientError({ brand: brand(), code: "Anything", status: "400" })).toBe(false);
+    expect(isClientError({ brand: brand(), code: "Anything", status: 400 })).toBe(true);
   });
 });
