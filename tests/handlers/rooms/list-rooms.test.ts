@@ -119,7 +119,7 @@ describe("listRooms: what clients may ask", () => {
     },
   );
 
-  test.each([["100001"], [100_001], ["1000000"], [true], [{}], [-1]])(
+  test.each([["100001"], [100_001], ["1000000"], ["0000001"], [true], [{}], [[5]], [-1]])(
     "page %p is a 400 that names the range",
     async (page) => {
       expect(await refusal({ page })).toEqual({

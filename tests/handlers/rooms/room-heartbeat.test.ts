@@ -422,6 +422,7 @@ describe("what a heartbeat must say", () => {
     ["a character after the id", ["1.abc!"]],
     ["a space", ["1.a c"]],
     ["no dot", ["1abc"]],
+    ["a number that reads as an id", [1.5]],
     ["65 ids", Array.from({ length: 65 }, (_, i) => `${i}.abc`)],
   ])("a seat report with %s is 400", async (_why, ids) => {
     const deps = withSeats(beatDeps());
