@@ -21,7 +21,7 @@ export async function assignWarmServer(
   const pool = deps.pool;
   if (!pool || !deps.settings.warmRooms) return undefined;
   const candidates = await pool.listReady(room.version, WARM_CANDIDATES);
-  const first = randomInt(candidates.length + 1);
+  const first = randomInt(Math.max(1, candidates.length));
   for (let i = 0; i < candidates.length; i++) {
     const warm = candidates[(first + i) % candidates.length];
     const now = deps.now();

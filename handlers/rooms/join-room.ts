@@ -49,7 +49,7 @@ export async function joinRoom(input: { name: unknown }, deps: RoomDeps): Promis
   const free = full ? [] : [...Array(seatCount).keys()].filter((slot) => !taken.has(slot));
   const expiresAt = now + (deps.settings.ticketSeconds ?? DEFAULT_TICKET_SECONDS);
   // From a random free seat: parallel joins spread over the seats instead of all racing for one.
-  const first = randomInt(free.length + 1);
+  const first = randomInt(Math.max(1, free.length));
   for (let i = 0; i < free.length; i++) {
     const slot = free[(first + i) % free.length];
     const seat: Seat = { slot, id: `${slot}.${newSeatId()}`, expiresAt };

@@ -123,7 +123,13 @@ const plausible = fc
   })
   .map(({ route: [method, path], name, page, byName }) =>
     httpEvent(method, path, {
-      query: byName || method === "POST" ? `server=${encodeURIComponent(name)}` : `page=${page}`,
+      // join_room without a name is quick play (which starts a room when none has a seat: 202).
+      query:
+        path === "/join_room" && !byName
+          ? ""
+          : byName || method === "POST"
+            ? `server=${encodeURIComponent(name)}`
+            : `page=${page}`,
     }),
   );
 /** Events whose every field may be missing or of the wrong type. */
