@@ -203,15 +203,6 @@ export interface SeatStore {
   release(name: string, seatId: string): Promise<boolean>;
 }
 
-/** Per-client counters (a client is its source address, hashed), for create_server. */
-export interface ClientLimits {
-  /**
-   * Counts one create in the client's bucket of this minute (epoch minutes), if it holds fewer
-   * than `limit`. False when the bucket is full.
-   */
-  countCreate(clientKey: string, minute: number, limit: number): Promise<boolean>;
-}
-
 /** A counter row of slots other than the stack's capacity. */
 export interface SlotCounter {
   readonly pk: string;
@@ -241,8 +232,6 @@ export interface RoomDeps {
   readonly pool?: WarmPool;
   /** Only join_room (and local mode) has it. */
   readonly seats?: SeatStore;
-  /** Only create_server (and local mode) has it. */
-  readonly clients?: ClientLimits;
   /** Only join_room (and local mode) has it: quick play's new rooms. */
   readonly creator?: RoomCreator;
   readonly fleet: Fleet;

@@ -147,7 +147,7 @@ test("quick play's own answers conform: 202 while the room it started starts, 42
   });
   expect(started.message).toBe(started.data.name);
   expect((await conforms("POST", "/join_room")).message).toMatch(/^You can have 1 rooms at once/);
-  deps.settings = { ...deps.settings, roomsPerClient: 0 };
+  Object.assign(deps, { settings: { ...deps.settings, roomsPerClient: 0 } });
   await conforms("POST", "/create_server", { query: "server=Filler" });
   expect((await conforms("POST", "/join_room")).message).toMatch(/^All servers are busy/);
   for (const status of [202, 429, 503]) expect(seen.has(`POST /join_room ${status}`)).toBe(true);

@@ -1,4 +1,3 @@
-import { DynamoDbClientLimits } from "../../../handlers/aws/dynamodb-client-limits";
 import { DynamoDbSeats } from "../../../handlers/aws/dynamodb-seats";
 import { handleRoomsApi } from "../../../handlers/http/http-handler";
 import { ROOMS_ROUTES } from "../../../handlers/http/rooms-routes";
@@ -30,7 +29,6 @@ function routeDeps(settings: Partial<RoomSettings> = {}): TestDeps {
   const made = roomDeps(table, settings);
   return Object.assign(made, {
     seats: new DynamoDbSeats(table.db, table.tableName),
-    clients: new DynamoDbClientLimits(table.db, table.tableName),
   });
 }
 
