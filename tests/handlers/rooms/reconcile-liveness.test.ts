@@ -394,19 +394,27 @@ describe("warm servers' placeholders", () => {
     return { ...started, roomKey: roomKey! };
   }
 
-  test("a placeholder whose room still holds its server is kept however old", async () => {
-    const deps = poolDeps();
+  test("a placeholder whose room still holds its server is kept however old, among other rooms", async () => {
+    const deps = poolDeps({ maxRooms: 10 });
     const server = await claimedServer(deps);
+    const cold = { ...deps, settings: { ...deps.settings, warmRooms: 0 } };
+    const others = ["Alpha", "Bravo", "Delta", "Zulu"];
+    const keys: Record<string, string> = {};
+    for (const name of others) keys[name] = (await readyRoom(cold, name)).roomKey;
+    // Precondition: the placeholder's room is not the first room the reconciler scans.
+    const scanned = (await deps.store.scanAll()).filter((r) => !r.aliasOf);
+    expect(scanned[0].name).not.toBe("Arena");
     for (let i = 0; i < 3; i++) {
       later(deps, 500);
       await beat(deps, "Arena", server.roomKey);
+      for (const name of others) await beat(deps, name, keys[name]);
       const report = await reconcileRooms(deps);
       expect(report).toMatchObject({ removedRooms: [], stoppedOrphans: 0 });
     }
     expect(await deps.store.get(server.name)).toMatchObject({ aliasOf: "Arena" });
     expect(deps.fleet.stopped).toEqual([]);
-    expect(deps.metrics.last("RoomsTotal")).toBe(1);
-    expect(deps.metrics.last("RoomsRunning")).toBe(1);
+    expect(deps.metrics.last("RoomsTotal")).toBe(5);
+    expect(deps.metrics.last("RoomsRunning")).toBe(5);
   });
 
   test("a placeholder whose room is gone is kept for the stuck limit after its claim, then removed", async () => {

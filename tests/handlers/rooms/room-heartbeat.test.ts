@@ -594,6 +594,20 @@ describe("races", () => {
     expect(row.players).toBeUndefined();
   });
 
+  test("the steady state is one write: a ready RUNNING room whose key was used once", async () => {
+    const base = beatDeps();
+    const { roomKey } = await steadyRoom(base, "OneWrite");
+    const { deps, writes } = racingUpdater(base, 0);
+    expect(await roomHeartbeat(ready("OneWrite", roomKey, 2), deps)).toStrictEqual({
+      drain: false,
+      heartbeatSeconds: 30,
+      assigned: true,
+      room: "OneWrite",
+    });
+    expect(writes).toEqual(["steady"]);
+    expect(await base.store.get("OneWrite")).toMatchObject({ players: 2 });
+  });
+
   test("a draining heartbeat never takes the one-write path", async () => {
     const base = beatDeps();
     const { roomKey } = await steadyRoom(base, "Leaving");
