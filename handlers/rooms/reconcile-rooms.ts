@@ -70,7 +70,7 @@ export async function reconcileRooms(deps: RoomDeps): Promise<ReconcileReport> {
   deps.log.info("reconciled", { ...report });
   deps.metrics?.count(
     "RoomsRunning",
-    records.filter((r) => r.status === "RUNNING").length - removedRooms.length,
+    records.filter((r) => r.status === "RUNNING" && !removedRooms.includes(r.name)).length,
   );
   deps.metrics?.count("RoomsTotal", remaining);
   deps.metrics?.count("TasksRunning", active.length - stoppedOrphans);

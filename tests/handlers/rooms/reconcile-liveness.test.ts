@@ -237,6 +237,16 @@ describe("stuck rooms", () => {
     expect(deps.metrics.counts.filter((c) => c.name === "RoomsRemoved")).toEqual([]);
   });
 
+  test("removing a stuck room does not lower RoomsRunning: only RUNNING rooms that stay count", async () => {
+    const deps = reconcileDeps({ serverReadiness: "task", stuckAfterSeconds: 60 });
+    await taskRunning(deps, "Playing");
+    await createRoom({ name: "Stuck" }, deps);
+    later(deps, 61);
+    deps.metrics.counts.splice(0);
+    expect((await reconcileRooms(deps)).removedRooms).toEqual(["Stuck"]);
+    expect(deps.metrics.last("RoomsRunning")).toBe(1);
+  });
+
   test("RUNNING and STOPPING rooms are never stuck; only RUNNING ones get a longer TTL", async () => {
     const deps = reconcileDeps({ serverReadiness: "task", stuckAfterSeconds: 60 });
     await taskRunning(deps, "Running");
