@@ -29,13 +29,15 @@ static func from_response(response: Dictionary) -> Dictionary:
 		return failure("The room service answered HTTP %d without a readable body." % status, status, HTTP)
 	var envelope: Dictionary = json.data
 	envelope["status"] = status
+	# 2xx is success: 202 (quick play's room is starting) too.
+	var ok := status >= 200 and status < 300
 	if not envelope.has("success"):
-		envelope["success"] = status == 200
+		envelope["success"] = ok
 	if not envelope.has("message"):
 		envelope["message"] = "HTTP %d" % status
 	if not envelope.has("data"):
 		envelope["data"] = []
-	if status != 200:
+	if not ok:
 		envelope["success"] = false
 		envelope["error"] = HTTP
 	var retry_after := retry_after_seconds(response.get("headers", PackedStringArray()))
