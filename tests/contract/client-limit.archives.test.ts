@@ -1,9 +1,7 @@
-import { join } from "node:path";
-import { type ArchiveHost, startArchiveHost } from "../support/archive-host";
-import { httpEvent } from "../support/http-events";
-import { writeArchive } from "../support/lambda-archive";
+import type { ArchiveHost } from "../support/archive-host";
 import { runProgram } from "../support/pulumi-program";
 import { type LambdaWorld, startLambdaWorld, worldAccess } from "./support/lambda-world";
+import { closeWorldArchives, createFrom, startWorldArchives } from "./support/world-archives";
 
 /**
  * The per-client create limit on the uploaded create_server, in a fresh Node process: the dev
@@ -11,33 +9,21 @@ import { type LambdaWorld, startLambdaWorld, worldAccess } from "./support/lambd
  */
 const program = runProgram("dev", { createsPerClientPerMinute: "5", maxRooms: "25" });
 let world: LambdaWorld;
-let create: ArchiveHost;
+let hosts: { create: ArchiveHost };
 
 beforeAll(async () => {
   world = await startLambdaWorld({ program, maxRooms: 25 });
-  const index = await writeArchive(world.fn("create"), join(world.workDir, "create"));
-  create = await startArchiveHost(index, world.envOf("create"), { timeoutMs: 30_000 });
+  hosts = await startWorldArchives(world, ["create"]);
 }, 120_000);
 
 afterAll(async () => {
-  await create?.close();
+  await closeWorldArchives(hosts ?? {});
   await world?.close();
 }, 30_000);
 
-/** A create as API Gateway delivers it from `sourceIp`. */
-async function createFrom(sourceIp: string, name: string) {
-  const event = httpEvent("POST", "/create_server", { query: `server=${name}` });
-  const fromClient = {
-    ...event,
-    requestContext: { ...event.requestContext, http: { ...event.requestContext.http, sourceIp } },
-  };
-  const { result } = await create.invoke(fromClient);
-  return { status: result.statusCode, headers: result.headers, body: JSON.parse(result.body) };
-}
-
 test("20 creates from one client in a minute with a limit of 5: 5 rooms and 15 Ã— 429 with Retry-After; another client can still create", async () => {
   const answers = await Promise.all(
-    Array.from({ length: 20 }, (_, i) => createFrom("198.51.100.23", `Client ${i}`)),
+    Array.from({ length: 20 }, (_, i) => createFrom(hosts.create, "198.51.100.23", `Client ${i}`)),
   );
   const created = answers.filter((a) => a.status === 200);
   const refused = answers.filter((a) => a.status === 429);
@@ -55,5 +41,5 @@ test("20 creates from one client in a minute with a limit of 5: 5 rooms and 15 Ã
   }
   const rooms = (await worldAccess(world).rows()).map((r) => r.name);
   expect(rooms).toHaveLength(created.length);
-  expect((await createFrom("203.0.113.61", "Neighbour")).status).toBe(200);
+  expect((await createFrom(hosts.create, "203.0.113.61", "Neighbour")).status).toBe(200);
 }, 120_000);

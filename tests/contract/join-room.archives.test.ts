@@ -1,37 +1,32 @@
-import { join } from "node:path";
 import { verifyTicket } from "../../handlers/rooms/tickets";
-import { type ArchiveHost, startArchiveHost } from "../support/archive-host";
+import type { ArchiveHost } from "../support/archive-host";
 import { httpEvent } from "../support/http-events";
 import { expectCallsAllowed, expectForbiddenDenied } from "../support/iam-simulation";
-import { writeArchive } from "../support/lambda-archive";
 import {
   devProgram,
-  type FunctionRole,
   type LambdaWorld,
   PUBLIC_IP,
   startLambdaWorld,
   worldAccess,
 } from "./support/lambda-world";
+import { closeWorldArchives, startWorldArchives } from "./support/world-archives";
 
 /**
  * join_room on the uploaded archives, each in a fresh Node process, against dynalite and the
  * validating ECS/EC2 endpoint: rooms are created, run and made ready by their own archives.
  */
 let world: LambdaWorld;
-const hosts = {} as Record<FunctionRole, ArchiveHost>;
+let hosts: Record<"create" | "heartbeat" | "events" | "join", ArchiveHost>;
 
 beforeAll(async () => {
   world = await startLambdaWorld();
-  for (const role of ["create", "heartbeat", "events", "join"] as const) {
-    const index = await writeArchive(world.fn(role), join(world.workDir, role));
-    hosts[role] = await startArchiveHost(index, world.envOf(role), { timeoutMs: 60_000 });
-  }
+  hosts = await startWorldArchives(world, ["create", "heartbeat", "events", "join"]);
   // Quick play's new rooms: join_room invokes create_server, whose archive runs here.
   world.serve("create", hosts.create);
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all(Object.values(hosts).map((host) => host.close()));
+  await closeWorldArchives(hosts ?? {});
   await world?.close();
 }, 30_000);
 
@@ -39,7 +34,7 @@ beforeEach(async () => {
   await worldAccess(world).reset();
 });
 
-async function call(role: FunctionRole, event: unknown): Promise<any> {
+async function call(role: keyof typeof hosts, event: unknown): Promise<any> {
   const result = (await hosts[role].invoke(event)).result;
   return { status: result.statusCode, body: JSON.parse(result.body) };
 }

@@ -2,15 +2,9 @@ import { join } from "node:path";
 import { type ArchiveHost, startArchiveHost } from "../support/archive-host";
 import { httpEvent } from "../support/http-events";
 import { expectCallsAllowed, expectForbiddenDenied } from "../support/iam-simulation";
-import { writeArchive } from "../support/lambda-archive";
 import { runProgram } from "../support/pulumi-program";
-import {
-  type FunctionRole,
-  type LambdaWorld,
-  PUBLIC_IP,
-  startLambdaWorld,
-  worldAccess,
-} from "./support/lambda-world";
+import { type LambdaWorld, PUBLIC_IP, startLambdaWorld, worldAccess } from "./support/lambda-world";
+import { closeWorldArchives, startWorldArchives } from "./support/world-archives";
 
 /**
  * The warm pool on the uploaded archives, each in a fresh Node process: the dev stack evaluated
@@ -21,15 +15,19 @@ import {
 const MAX_ROOMS = 20;
 const program = runProgram("dev", { warmRooms: "20", maxRooms: String(MAX_ROOMS) });
 let world: LambdaWorld;
-const hosts = {} as Record<FunctionRole, ArchiveHost>;
+let hosts: Record<"create" | "get" | "heartbeat" | "events" | "reconciler" | "pool", ArchiveHost>;
 let smallPool: ArchiveHost;
 
 beforeAll(async () => {
   world = await startLambdaWorld({ program, maxRooms: MAX_ROOMS });
-  for (const role of ["create", "get", "heartbeat", "events", "reconciler", "pool"] as const) {
-    const index = await writeArchive(world.fn(role), join(world.workDir, role));
-    hosts[role] = await startArchiveHost(index, world.envOf(role), { timeoutMs: 60_000 });
-  }
+  hosts = await startWorldArchives(world, [
+    "create",
+    "get",
+    "heartbeat",
+    "events",
+    "reconciler",
+    "pool",
+  ]);
   // The same uploaded filler with a pool of 5 (the setting is read at cold start).
   const index = join(world.workDir, "pool", "__index.js");
   smallPool = await startArchiveHost(
@@ -40,7 +38,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all([...Object.values(hosts), smallPool].map((host) => host?.close()));
+  await closeWorldArchives({ ...hosts, smallPool });
   await world?.close();
 }, 30_000);
 
@@ -48,7 +46,7 @@ beforeEach(async () => {
   await worldAccess(world).reset();
 });
 
-async function call(role: FunctionRole, event: unknown): Promise<any> {
+async function call(role: keyof typeof hosts, event: unknown): Promise<any> {
   return (await hosts[role].invoke(event)).result;
 }
 

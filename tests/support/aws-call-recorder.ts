@@ -1,9 +1,9 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ROOMS_TABLE_SCHEMA } from "../../common/rooms-table-schema";
-import { type ArchiveHost, InvocationError } from "./archive-host";
+import type { ArchiveHost } from "./archive-host";
 import { type FakeTask, type RecordedAwsCall, startFakeEcsEc2 } from "./fake-ecs-ec2-endpoint";
-import { startFakeLambda } from "./fake-lambda-endpoint";
+import { archiveInvoker, startFakeLambda } from "./fake-lambda-endpoint";
 import type { EcsWorld } from "./fake-ecs-ec2-validation";
 
 /** One AWS API call a function made, as the service received it. */
@@ -46,27 +46,14 @@ export async function startAwsCallRecorder(options: AwsCallRecorderOptions) {
   const hooks: { beforeRunTask?: () => Promise<void> } = {};
   /** Functions other functions may invoke, by function name: their archive hosts. */
   const served = new Map<string, ArchiveHost>();
-  const lambda = await startFakeLambda(
-    (name) => {
-      const host = served.get(name);
-      if (!host) return undefined;
-      return async (event) => {
-        try {
-          return { result: (await host.invoke(event)).result };
-        } catch (error) {
-          if (error instanceof InvocationError) return { error: error.error };
-          throw error;
-        }
-      };
-    },
-    (c) =>
-      calls.push({
-        fn: c.caller,
-        service: "lambda",
-        action: c.action,
-        params: c.input,
-        status: c.status,
-      }),
+  const lambda = await startFakeLambda(archiveInvoker(served), (c) =>
+    calls.push({
+      fn: c.caller,
+      service: "lambda",
+      action: c.action,
+      params: c.input,
+      status: c.status,
+    }),
   );
   closers.push(lambda.close);
 

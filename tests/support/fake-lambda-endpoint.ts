@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { type ArchiveHost, InvocationError } from "./archive-host";
 import { readBody } from "./http-body";
 
 /** One Invoke a function made, attributed by the endpoint path it called (`/fn/<caller>`). */
@@ -19,6 +20,25 @@ const FUNCTION_NAME =
   /^(arn:aws[a-zA-Z-]*:lambda:[a-z]{2}(-gov)?-[a-z]+-\d{1}:\d{12}:function:)?([a-zA-Z0-9-_.]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?$/;
 const MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
 const INVOKE_PATH = /^\/fn\/([^/]+)\/2015-03-31\/functions\/([^/]+)\/invocations$/;
+
+/**
+ * The functions an Invoke may reach, by function name: each runs its archive host (the uploaded
+ * code), and a function that failed answers as Lambda reports a function error.
+ */
+export function archiveInvoker(hosts: ReadonlyMap<string, ArchiveHost>) {
+  return (name: string) => {
+    const host = hosts.get(name);
+    if (!host) return undefined;
+    return async (event: unknown): Promise<InvokeOutcome> => {
+      try {
+        return { result: (await host.invoke(event)).result };
+      } catch (error) {
+        if (error instanceof InvocationError) return { error: error.error };
+        throw error;
+      }
+    };
+  };
+}
 
 /**
  * Lambda's Invoke (REST-JSON, `POST /2015-03-31/functions/<FunctionName>/invocations`) on

@@ -1,6 +1,6 @@
 import { DynamoDbRoomStore } from "../../handlers/aws/dynamodb-room-store";
 import { DynamoDbRoomUpdater } from "../../handlers/aws/dynamodb-room-updater";
-import type { Fleet, Logger, RoomDeps, RoomSettings } from "../../handlers/ports";
+import type { Fleet, Logger, Metrics, RoomDeps, RoomSettings } from "../../handlers/ports";
 import type { TestTable } from "./dynalite-table";
 import { MemoryFleet } from "./memory-fleet";
 
@@ -22,6 +22,14 @@ export class RecordingLogger implements Logger {
   }
   error(message: string, fields?: Record<string, unknown>) {
     this.lines.push({ level: "error", message, fields });
+  }
+}
+
+/** Every metric counted, in order: name, value, dimensions. */
+export class RecordingMetrics implements Metrics {
+  readonly counts: Array<[string, number | undefined, Record<string, string> | undefined]> = [];
+  count(name: string, value?: number, dimensions?: Record<string, string>) {
+    this.counts.push([name, value, dimensions]);
   }
 }
 

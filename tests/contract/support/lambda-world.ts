@@ -15,8 +15,8 @@ import { taskEvent } from "../../support/task-events";
 import { CONTRACT_MAX_ROOMS, type ContractTarget } from "../target";
 import { type DynamoProxy, startDynamoProxy } from "./dynamodb-proxy";
 import { type EcsWorldServer, startEcsWorld } from "./ecs-world";
-import { type ArchiveHost, InvocationError } from "../../support/archive-host";
-import { startFakeLambda } from "../../support/fake-lambda-endpoint";
+import type { ArchiveHost } from "../../support/archive-host";
+import { archiveInvoker, startFakeLambda } from "../../support/fake-lambda-endpoint";
 
 export const PUBLIC_IP = "203.0.113.77";
 
@@ -139,18 +139,7 @@ export async function startLambdaWorld(options: WorldOptions = {}): Promise<Lamb
   const ecs = await startEcsWorld(ecsWorld, PUBLIC_IP);
   const workDir = mkdtempSync(join(tmpdir(), "godot-rooms-contract-"));
   const served = new Map<string, ArchiveHost>();
-  const lambda = await startFakeLambda((name) => {
-    const host = served.get(name);
-    if (!host) return undefined;
-    return async (event) => {
-      try {
-        return { result: (await host.invoke(event)).result };
-      } catch (error) {
-        if (error instanceof InvocationError) return { error: error.error };
-        throw error;
-      }
-    };
-  });
+  const lambda = await startFakeLambda(archiveInvoker(served));
   const envOf = (role: FunctionRole): Record<string, string> => {
     const variables: Record<string, string> = fn(role).inputs.environment.variables;
     if (variables[ENV_NAMES.maxRooms] !== undefined)

@@ -1,10 +1,9 @@
-import type { Metrics } from "../../../handlers/ports";
 import { createRoom, releaseRoom } from "../../../handlers/rooms/create-room";
 import { fleetCapacity, unavailable } from "../../../handlers/rooms/errors";
 import * as roomNames from "../../../handlers/rooms/room-names";
 import { startRoomsTable, type TestTable } from "../../support/dynalite-table";
 import { MemoryFleet } from "../../support/memory-fleet";
-import { roomDeps } from "../../support/room-deps";
+import { RecordingMetrics, roomDeps } from "../../support/room-deps";
 
 /**
  * createRoom's branches one by one: names, the record it writes, what it logs and counts on
@@ -18,13 +17,6 @@ afterEach(async () => {
   jest.restoreAllMocks();
   await table.close();
 });
-
-class RecordingMetrics implements Metrics {
-  readonly counts: Array<[string, number | undefined, Record<string, string> | undefined]> = [];
-  count(name: string, value?: number, dimensions?: Record<string, string>) {
-    this.counts.push([name, value, dimensions]);
-  }
-}
 
 function measured(settings = {}, fleet = new MemoryFleet()) {
   const deps = roomDeps(table, settings, fleet);

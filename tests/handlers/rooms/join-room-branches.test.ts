@@ -1,11 +1,11 @@
 import { DynamoDbSeats } from "../../../handlers/aws/dynamodb-seats";
-import type { Metrics, RoomSettings } from "../../../handlers/ports";
+import type { RoomSettings } from "../../../handlers/ports";
 import { createRoom } from "../../../handlers/rooms/create-room";
 import { unavailable } from "../../../handlers/rooms/errors";
 import { joinRoom, quickPlay } from "../../../handlers/rooms/join-room";
 import { roomHeartbeat } from "../../../handlers/rooms/room-heartbeat";
 import { startRoomsTable, type TestTable } from "../../support/dynalite-table";
-import { roomDeps } from "../../support/room-deps";
+import { RecordingMetrics, roomDeps } from "../../support/room-deps";
 import { markRunning } from "../../support/task-events";
 
 /** join_room's branches: exact refusals, what it counts, quick play's choice and its limits. */
@@ -17,13 +17,6 @@ afterEach(async () => {
   jest.restoreAllMocks();
   await table.close();
 });
-
-class RecordingMetrics implements Metrics {
-  readonly counts: Array<[string, number | undefined, Record<string, string> | undefined]> = [];
-  count(name: string, value?: number, dimensions?: Record<string, string>) {
-    this.counts.push([name, value, dimensions]);
-  }
-}
 
 function joinDeps(settings: Partial<RoomSettings> = {}) {
   const deps = roomDeps(table, { serverReadiness: "heartbeat", maxRooms: 100, ...settings });
