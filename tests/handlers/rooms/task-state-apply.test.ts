@@ -265,6 +265,25 @@ describe("RUNNING", () => {
     expect(fleet.lookups).toHaveLength(1);
   });
 
+  test("a newer RUNNING event of a RUNNING room reuses its address: no lookup, the same ip and port, logged", async () => {
+    const { deps, fleet } = depsWith();
+    const { task } = await roomWithTask(deps);
+    expect(await applyTaskStateChange(event(task, "RUNNING", 3), deps)).toBe("applied");
+    fleet.address = { ip: "198.51.100.99", port: 7777 };
+    deps.log.lines.length = 0;
+    expect(await applyTaskStateChange(event(task, "RUNNING", 4), deps)).toBe("applied");
+    expect(fleet.lookups).toHaveLength(1);
+    expect(await deps.store.get(task.roomName)).toMatchObject({
+      status: "RUNNING",
+      ip: "198.51.100.7",
+      port: 7777,
+      eventVersion: 4,
+    });
+    expect(deps.log.lines).toEqual([
+      { level: "info", message: "room running", fields: { room: task.roomName, port: 7777 } },
+    ]);
+  });
+
   test("a room its owner stopped stays STOPPING when a newer RUNNING event arrives, and is not retried", async () => {
     const { deps, fleet } = depsWith();
     const { task, ownerToken } = await roomWithTask(deps);
@@ -534,6 +553,10 @@ describe("STOPPED", () => {
     const outcomes = await Promise.all([1, 2, 3, 4].map(() => applyTaskStateChange(stopped, deps)));
     expect(outcomes.sort()).toEqual(["ignored", "ignored", "ignored", "removed"]);
     expect(await deps.store.slotCount()).toBe(1);
+    // Only the event that removed the row says so (the others found it and lost the delete).
+    expect(
+      deps.log.lines.filter((l) => l.message === "room removed: its server stopped"),
+    ).toHaveLength(1);
     // One slot is free: one create fits, the next is at capacity.
     await createRoom({ name: "Third" }, deps);
     await expect(createRoom({ name: "Fourth" }, deps)).rejects.toMatchObject({ status: 503 });
