@@ -130,3 +130,92 @@ test("quick play tries the 20 fullest rooms only, then starts one; a failure oth
   });
   expect(created).toHaveLength(1);
 });
+
+/** Creates a room, runs its task and has its server say ready; answers its room key. */
+async function readyRoomKey(deps: JoinDeps, name: string, maxPlayers: number) {
+  await createRoom({ name }, deps);
+  const started = await markRunning(deps, name);
+  const ready = await roomHeartbeat(
+    { server: name, state: "ready", players: 0, maxPlayers, secret: started.secret },
+    deps,
+  );
+  return ready.roomKey!;
+}
+
+test("a room with an address that takes no players yet, or no more, is refused as not ready: its task running before its server said ready; its server draining", async () => {
+  const deps = joinDeps();
+  await createRoom({ name: "Warming" }, deps);
+  await markRunning(deps, "Warming");
+  expect(await deps.store.get("Warming")).toMatchObject({ status: "PENDING", ip: "203.0.113.10" });
+  await expect(joinRoom({ name: "Warming" }, deps)).rejects.toMatchObject({
+    status: 409,
+    code: "RoomNotReady",
+  });
+  const roomKey = await readyRoomKey(deps, "Closing", 4);
+  await joinRoom({ name: "Closing" }, deps);
+  await roomHeartbeat(
+    { server: "Closing", state: "draining", players: 1, maxPlayers: 4, secret: roomKey },
+    deps,
+  );
+  expect(await deps.store.get("Closing")).toMatchObject({
+    status: "STOPPING",
+    ip: "203.0.113.10",
+    ticketKey: expect.any(String),
+  });
+  await expect(joinRoom({ name: "Closing" }, deps)).rejects.toMatchObject({
+    status: 409,
+    code: "RoomNotReady",
+  });
+});
+
+test("a reservation ends at its expiry second: one second before, the room is full; at that second, a join takes the seat", async () => {
+  const deps = joinDeps({ ticketSeconds: 30 });
+  await readyRoom(deps, "Solo", 1);
+  await joinRoom({ name: "Solo" }, deps);
+  deps.clock = new Date(deps.clock.getTime() + 29_000);
+  await expect(joinRoom({ name: "Solo" }, deps)).rejects.toMatchObject({ code: "RoomFull" });
+  deps.clock = new Date(deps.clock.getTime() + 1_000);
+  expect((await joinRoom({ name: "Solo" }, deps)).name).toBe("Solo");
+});
+
+test("each join takes a free seat with one write: held seats are never tried, and a full room is refused without a write", async () => {
+  const deps = joinDeps();
+  await readyRoom(deps, "Ten", 10);
+  const take = jest.spyOn(deps.seats, "take");
+  for (let i = 1; i <= 10; i++) {
+    await joinRoom({ name: "Ten" }, deps);
+    expect(take).toHaveBeenCalledTimes(i);
+  }
+  expect(new Set(take.mock.calls.map(([, , seat]) => seat.slot))).toEqual(
+    new Set([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]),
+  );
+  await expect(joinRoom({ name: "Ten" }, deps)).rejects.toMatchObject({ code: "RoomFull" });
+  expect(take).toHaveBeenCalledTimes(10);
+});
+
+test("reservations and players without tickets fill a room together: 2 tickets out and 2 players in of 4 is full", async () => {
+  const deps = joinDeps();
+  // Six rooms: which seats the two tickets hold is random; together they cover every case.
+  for (let room = 0; room < 6; room++) {
+    const name = `Mixed ${room}`;
+    const roomKey = await readyRoomKey(deps, name, 4);
+    await joinRoom({ name }, deps);
+    await joinRoom({ name }, deps);
+    await roomHeartbeat(
+      { server: name, state: "ready", players: 2, maxPlayers: 4, secret: roomKey },
+      deps,
+    );
+    await expect(joinRoom({ name }, deps)).rejects.toMatchObject({ code: "RoomFull" });
+  }
+});
+
+test("quick play reads only rooms it can join: a full room, though the fullest, is not tried", async () => {
+  const deps = joinDeps();
+  await readyRoom(deps, "Packed", 4, 4);
+  await readyRoom(deps, "Open", 4, 0);
+  const read = jest.spyOn(deps.seats, "read");
+  const joined = await quickPlay({ version: undefined }, deps);
+  expect("name" in joined && joined.name).toBe("Open");
+  expect(read.mock.calls).toEqual([["Open"]]);
+  expect(deps.metrics.counts.filter(([name]) => name === "JoinsRefused")).toEqual([]);
+});
