@@ -2,10 +2,10 @@ import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { RoomSettings } from "../../../handlers/ports";
 import { applyTaskStateChange } from "../../../handlers/rooms/apply-task-state-change";
 import { createRoom } from "../../../handlers/rooms/create-room";
-import { fleetCapacity } from "../../../handlers/rooms/errors";
+import { fleetCapacity, unavailable } from "../../../handlers/rooms/errors";
 import { reconcileRooms } from "../../../handlers/rooms/reconcile-rooms";
 import { startRoomsTable, type TestTable } from "../../support/dynalite-table";
-import { roomDeps, type TestDeps } from "../../support/room-deps";
+import { RecordingMetrics, roomDeps, type TestDeps } from "../../support/room-deps";
 import { markRunning, taskEvent } from "../../support/task-events";
 
 let table: TestTable;
@@ -19,7 +19,7 @@ afterEach(async () => {
 function limitedDeps(limit: number, settings: Partial<RoomSettings> = {}) {
   const deps = roomDeps(table, { createsPerClientPerMinute: limit, ...settings });
   deps.clock = new Date("2026-11-25T12:00:45.000Z");
-  return deps;
+  return Object.assign(deps, { metrics: new RecordingMetrics() });
 }
 
 test("one client gets `limit` creates a minute, in parallel too; then 429 with Retry-After to the next minute; others are not affected", async () => {
@@ -39,6 +39,9 @@ test("one client gets `limit` creates a minute, in parallel too; then 429 with R
       headers: { "retry-after": "15" },
     });
   expect((await deps.store.scanAll()).map((r) => r.name)).toHaveLength(5);
+  expect(deps.metrics.counts.filter(([name]) => name === "CreatesRejected")).toEqual(
+    Array(15).fill(["CreatesRejected", 1, { Reason: "ClientLimit" }]),
+  );
   await createRoom({ name: "Neighbour", client: "203.0.113.9" }, deps);
   // The next minute, the client may create again.
   deps.clock = new Date("2026-11-25T12:01:00.000Z");
@@ -105,6 +108,9 @@ test("one client holds at most roomsPerClient live rooms, in parallel too; other
   expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(3);
   for (const r of results.filter((r): r is PromiseRejectedResult => r.status === "rejected"))
     expect(r.reason).toMatchObject(TOO_MANY_ROOMS);
+  expect(deps.metrics.counts.filter(([name]) => name === "CreatesRejected")).toEqual(
+    Array(7).fill(["CreatesRejected", 1, { Reason: "ClientRooms" }]),
+  );
   // The refused creates left nothing: 3 rooms, 3 servers, 3 capacity slots.
   expect(await deps.store.scanAll()).toHaveLength(3);
   expect(deps.fleet.started).toHaveLength(3);
@@ -160,4 +166,39 @@ test("a create that fails after taking the client's slot gives it back: at the c
   // Only "Only"'s client holds a slot.
   expect((await liveCounter()).map((c) => c.slots).sort()).toEqual([0, 1]);
   for (const name of ["X", "Y", "Z"]) await createRoom({ name, client: "198.51.100.22" }, roomy);
+});
+
+test("a counter write that fails for another reason than the limit is not answered as the limit: 503, nothing left, nothing counted as refused", async () => {
+  for (const settings of [{ createsPerClientPerMinute: 5 }, { roomsPerClient: 3 }]) {
+    const deps = limitedDeps(0, settings);
+    const acquire = deps.store.acquireSlot.bind(deps.store);
+    // The client's counter row is throttled; the stack's capacity row is not.
+    jest
+      .spyOn(deps.store, "acquireSlot")
+      .mockImplementation((max, counter) =>
+        counter ? Promise.reject(unavailable()) : acquire(max, counter),
+      );
+    await expect(
+      createRoom({ name: "Throttled", client: "198.51.100.50" }, deps),
+    ).rejects.toMatchObject({ status: 503, code: "Unavailable" });
+    expect(await deps.store.scanAll()).toEqual([]);
+    expect(deps.fleet.started).toEqual([]);
+    expect(await deps.store.slotCount()).toBe(0);
+    expect(deps.metrics.counts.filter(([name]) => name === "CreatesRejected")).toEqual([]);
+  }
+});
+
+test("without a live-room limit, rooms carry no client key; with one, rooms without a client are not limited together, and their removal gives back the capacity slot only", async () => {
+  const free = limitedDeps(0);
+  await createRoom({ name: "Unlimited", client: "198.51.100.60" }, free);
+  expect(await free.store.get("Unlimited")).not.toHaveProperty("clientKey");
+  const deps = limitedDeps(0, { roomsPerClient: 1 });
+  for (const name of ["Anon 1", "Anon 2", "Anon 3"]) await createRoom({ name }, deps);
+  expect(await liveCounter()).toEqual([]);
+  await markRunning(deps, "Anon 1");
+  const release = jest.spyOn(deps.store, "releaseSlot");
+  await applyTaskStateChange(stoppedEvent(deps, "Anon 1"), deps);
+  expect(release.mock.calls).toEqual([[]]);
+  // Unlimited and two of the three anonymous rooms hold the stack's capacity.
+  expect(await deps.store.slotCount()).toBe(3);
 });
