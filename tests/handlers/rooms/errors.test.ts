@@ -295,6 +295,7 @@ describe("recognition by data", () => {
     ["a plain Error", () => new Error("boom")],
     ["an unbranded object with code and status", () => ({ code: "InvalidRequest", status: 400 })],
     ["a foreign brand", () => ({ brand: "other", code: "InvalidRequest", status: 400 })],
+    ["an empty brand", () => ({ brand: "", code: "InvalidRequest", status: 400 })],
     ["a branded object without a code", () => ({ brand: brand(), status: 400 })],
     ["a branded object with a non-string code", () => ({ brand: brand(), code: 400, status: 400 })],
     [

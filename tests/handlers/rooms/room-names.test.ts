@@ -92,6 +92,21 @@ describe("generateRoomName", () => {
     expect(name).toBe("Calm-Beaver-4");
   });
 
+  test("every word can be drawn: 36 distinct capitalised adjectives, 36 distinct animals", () => {
+    const adjectives = new Set<string>();
+    const animals = new Set<string>();
+    for (let i = 0; i < 36; i++) {
+      const [adjective, animal, number] = generateRoomName(() => i).split("-");
+      expect(adjective).toMatch(/^[A-Z][a-z]{2,}$/);
+      expect(animal).toMatch(/^[A-Z][a-z]{2,}$/);
+      expect(number).toBe(String(i + 1));
+      adjectives.add(adjective);
+      animals.add(animal);
+    }
+    expect(adjectives.size).toBe(36);
+    expect(animals.size).toBe(36);
+  });
+
   test("random names are valid room names", () => {
     for (let i = 0; i < 50; i++) {
       const name = generateRoomName();
