@@ -7,6 +7,7 @@
  * one, so a re-run of some mutants updates a full run.
  */
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 
 interface Mutant {
   readonly mutatorName: string;
@@ -22,7 +23,9 @@ const UNJUDGED = new Set(["Ignored", "CompileError", "RuntimeError"]);
 
 const results = new Map<string, Map<string, string>>();
 for (const path of process.argv.slice(2)) {
-  const report = JSON.parse(readFileSync(path, "utf8")) as Report;
+  // npm runs scripts from the package's folder; paths are the caller's.
+  const file = resolve(process.env.INIT_CWD ?? process.cwd(), path);
+  const report = JSON.parse(readFileSync(file, "utf8")) as Report;
   for (const [file, { mutants }] of Object.entries(report.files)) {
     const byMutant = results.get(file) ?? new Map<string, string>();
     results.set(file, byMutant);
