@@ -23,7 +23,7 @@ export async function startWorldArchives<R extends FunctionRole>(
 
 /** Stops every archive host of `hosts` (those that started). */
 export async function closeWorldArchives(hosts: Partial<Record<string, ArchiveHost>>) {
-  await Promise.all(Object.values(hosts).map((host) => host?.close()));
+  await Promise.all(Object.values(hosts).flatMap((host) => (host ? [host.close()] : [])));
 }
 
 /** A create as API Gateway delivers it from the client at `sourceIp`, and its answer. */
