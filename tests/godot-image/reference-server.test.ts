@@ -58,9 +58,13 @@ describe.each([
 
     const exit = await server.exited;
     expect(exit.code).toBe(0);
-    expect(server.lines.map((l) => l.event)).toContain("idle shutdown");
-    // Not before the timeout counted from the last player leaving (less a frame of slack).
-    expect(exit.at - left.at).toBeGreaterThanOrEqual(timeout * 1000 - 250);
+    const idle = server.lines.find((l) => l.event === "idle shutdown");
+    expect(idle).toBeDefined();
+    // Not before the timeout counted from the last player leaving (less a frame of slack), by
+    // the server's own clock: when this process reads the lines depends on the machine's load.
+    expect(Number(idle!.ticks) - Number(left.ticks)).toBeGreaterThanOrEqual(timeout * 1000 - 100);
+    expect(Number(idle!.emptyForSeconds)).toBeGreaterThanOrEqual(timeout);
+    expect(exit.at).toBeGreaterThanOrEqual(idle!.at);
   }, 60_000);
 });
 

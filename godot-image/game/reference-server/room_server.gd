@@ -150,7 +150,9 @@ func _option(options: Dictionary, name: String, env: String, fallback: String) -
 
 
 func _log(event: String, fields: Dictionary = {}) -> void:
-	var line := {"event": event, "time": OS.get_unix_time()}
+	# ticks: the engine's monotonic milliseconds, for intervals that must not depend on when a
+	# reader happens to see the line.
+	var line := {"event": event, "time": OS.get_unix_time(), "ticks": OS.get_ticks_msec()}
 	for key in fields:
 		line[key] = fields[key]
 	print(JSON.print(line))
