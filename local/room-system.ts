@@ -8,6 +8,7 @@ import { DynamoDbRoomStore } from "../handlers/aws/dynamodb-room-store";
 import { DynamoDbRoomUpdater } from "../handlers/aws/dynamodb-room-updater";
 import { DynamoDbSeats } from "../handlers/aws/dynamodb-seats";
 import { createRoom } from "../handlers/rooms/create-room";
+import { tableReady } from "./table-ready";
 import { DynamoDbWarmPool } from "../handlers/aws/dynamodb-warm-pool";
 import type { Logger, RoomDeps } from "../handlers/ports";
 import { applyTaskStateChange } from "../handlers/rooms/apply-task-state-change";
@@ -99,6 +100,7 @@ export async function startRoomSystem(options: RoomSystemOptions) {
   await raw.send(new CreateTableCommand(createTableRequest(TABLE))).catch((error: Error) => {
     if (error.name !== "ResourceInUseException") throw error;
   });
+  await tableReady(raw, TABLE);
   let applying = Promise.resolve();
   const launchPrefix = parentDeathPrefix();
   if (launchPrefix.length === 0)

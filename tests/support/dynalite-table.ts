@@ -1,7 +1,8 @@
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { AddressInfo } from "node:net";
 import { createTableRequest } from "../../common/rooms-table-schema";
+import { tableReady } from "../../local/table-ready";
 
 // dynalite ships no types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -29,14 +30,7 @@ export async function startRoomsTable(tableName = "rooms-test"): Promise<TestTab
     maxAttempts: 1,
   });
   await raw.send(new CreateTableCommand(createTableRequest(tableName)));
-  // dynalite makes the table ACTIVE on a timer, even with createTableMs 0: until then every item
-  // request is ResourceNotFoundException, so a busy machine could see one. Wait, as AWS users do.
-  for (let tries = 0; ; tries++) {
-    const { Table } = await raw.send(new DescribeTableCommand({ TableName: tableName }));
-    if (Table?.TableStatus === "ACTIVE") break;
-    if (tries >= 200) throw new Error(`table ${tableName} is still ${Table?.TableStatus}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await tableReady(raw, tableName);
   return {
     endpoint,
     tableName,
