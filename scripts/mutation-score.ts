@@ -24,8 +24,8 @@ const UNJUDGED = new Set(["Ignored", "CompileError", "RuntimeError"]);
 const results = new Map<string, Map<string, string>>();
 for (const path of process.argv.slice(2)) {
   // npm runs scripts from the package's folder; paths are the caller's.
-  const file = resolve(process.env.INIT_CWD ?? process.cwd(), path);
-  const report = JSON.parse(readFileSync(file, "utf8")) as Report;
+  const reportPath = resolve(process.env.INIT_CWD ?? process.cwd(), path);
+  const report = JSON.parse(readFileSync(reportPath, "utf8")) as Report;
   for (const [file, { mutants }] of Object.entries(report.files)) {
     const byMutant = results.get(file) ?? new Map<string, string>();
     results.set(file, byMutant);
